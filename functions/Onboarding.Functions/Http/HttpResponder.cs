@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Onboarding.Common;
+
+namespace Onboarding.Functions.Http;
+
+/// <summary>
+/// Runs a function's work and turns failures into answers: RFC 9457 problem details with an
+/// openEO-style <c>code</c> for programs, a readable page for browsers. Never a stack trace.
+/// </summary>
+public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
+{
+    private const int RetryAfterSeconds = 30;
+
+    public async Task<IResult> Run(HttpRequest request, Func<Task<IResult>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (OnboardingException e)
+        {
+            return Failure(request, e.Error, e.Detail);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            LogUnexpected(e, request.Path);
+            return Failure(request, ApiError.Internal, ApiError.Internal.Title);
+        }
+    }
+
+    public static IResult Failure(HttpRequest request, ApiError error, string detail)
+    {
+        var response = request.HttpContext.Response;
+        response.Headers.CacheControl = "no-store";
+        if (error.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (Negotiation.PrefersHtml(request))
+        {
+            return Html.Page(error.Status, "Sign-in problem", Html.ErrorBody(error, detail));
+        }
+
+        return TypedResults.Json(new ProblemBody(
+            Type: "about:blank",
+            Title: error.Title,
+            Status: error.Status,
+            Detail: detail,
+            Code: error.Code,
+            Message: detail), statusCode: error.Status, contentType: "application/problem+json");
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure handling {Path}")]
+    private partial void LogUnexpected(Exception exception, PathString path);
+}
+
+/// <summary>RFC 9457 members plus openEO's <c>code</c> and <c>message</c>.</summary>
+public sealed record ProblemBody(string Type, string Title, int Status, string Detail, string Code, string Message);

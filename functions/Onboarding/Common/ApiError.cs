@@ -1,0 +1,64 @@
+namespace Onboarding.Common;
+
+/// <summary>
+/// One kind of failure the service reports, with an openEO-style <see cref="Code"/>, the HTTP
+/// status it maps to, and a title a person can read. Details stay generic: they go to callers,
+/// the specifics go to the log.
+/// </summary>
+public sealed record ApiError(string Code, int Status, string Title)
+{
+    public static readonly ApiError TenantNotFound =
+        new("TenantNotFound", 404, "This platform is not known here.");
+
+    public static readonly ApiError ParameterInvalid =
+        new("ParameterInvalid", 400, "A parameter of the request is not valid.");
+
+    public static readonly ApiError ReturnToNotAllowed =
+        new("ReturnToNotAllowed", 400, "The address to return to after sign-in is not allowed for this platform.");
+
+    public static readonly ApiError SignInRefused =
+        new("SignInRefused", 400, "The sign-in was cancelled or refused at the identity provider.");
+
+    public static readonly ApiError LoginAttemptUnknown =
+        new("LoginAttemptUnknown", 400, "This sign-in is unknown or was already used. Please start again.");
+
+    public static readonly ApiError LoginAttemptExpired =
+        new("LoginAttemptExpired", 400, "This sign-in took too long and has expired. Please start again.");
+
+    public static readonly ApiError LoginAttemptNotThisBrowser =
+        new("LoginAttemptNotThisBrowser", 400, "This sign-in was started in another browser. Please start again here.");
+
+    public static readonly ApiError IssuerMismatch =
+        new("IssuerMismatch", 400, "The sign-in answer came from an unexpected identity provider.");
+
+    public static readonly ApiError TokenExchangeFailed =
+        new("TokenExchangeFailed", 400, "The identity provider did not accept the sign-in. Please start again.");
+
+    public static readonly ApiError IdTokenInvalid =
+        new("IdTokenInvalid", 400, "We could not verify the identity provider's answer. Please start again.");
+
+    public static readonly ApiError UserInfoInvalid =
+        new("UserInfoInvalid", 400, "The identity provider's account details do not match the sign-in. Please start again.");
+
+    public static readonly ApiError OidcProviderUnavailable =
+        new("OidcProviderUnavailable", 503, "The identity provider cannot be reached right now. Please try again in a minute.");
+
+    public static readonly ApiError Internal =
+        new("Internal", 500, "Something went wrong on our side. Please try again later.");
+}
+
+/// <summary>A failure with a known <see cref="ApiError"/>; mapped to a response in one place.</summary>
+public sealed class OnboardingException : Exception
+{
+    public OnboardingException(ApiError error, string? detail = null, Exception? inner = null)
+        : base(detail ?? error.Title, inner)
+    {
+        Error = error;
+        Detail = detail ?? error.Title;
+    }
+
+    public ApiError Error { get; }
+
+    /// <summary>Safe to show the caller: never holds tokens, codes or personal data.</summary>
+    public string Detail { get; }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Onboarding.Privacy;
+using Onboarding.SignIn;
+using Onboarding.Storage;
+using Onboarding.Tenants;
+using Onboarding.Users;
+
+namespace Onboarding;
+
+public static class ServiceRegistration
+{
+    /// <summary>Everything the core needs, whichever host runs it.</summary>
+    public static IServiceCollection AddOnboardingCore(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddTableStorage();
+
+        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        // Loaded and validated once; a bad tenants file stops the host at start with the field's name.
+        services.AddSingleton(sp => new TenantCatalog(TenantFile.Load(
+            sp.GetRequiredService<IOptions<SignInOptions>>().Value.TenantsFile,
+            sp.GetRequiredService<IConfiguration>())));
+        services.AddHostedService<StartupChecks>();
+
+        services.AddHttpClient(ProviderMetadata.HttpClientName, http => http.DefaultRequestHeaders.UserAgent.ParseAdd("openeo-onboarding/1.0"))
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
+                resilience.Retry.MaxRetryAttempts = 2;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                // An authorization code is single-use: a retried POST to the token endpoint would
+                // only ever fail, and could hide the first answer.
+                resilience.Retry.DisableForUnsafeHttpMethods();
+            });
+
+        services.AddSingleton<ProviderMetadata>();
+        services.AddSingleton<ProviderClient>();
+        services.AddSingleton<IdTokenValidator>();
+        services.AddSingleton<LoginAttemptStore>();
+        services.AddSingleton<LoginStarter>();
+        services.AddSingleton<CallbackHandler>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<Pseudonymizer>();
+        return services;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Onboarding.Common;
+using Onboarding.Privacy;
+using Onboarding.Tenants;
+using Onboarding.Users;
+
+namespace Onboarding.SignIn;
+
+/// <summary>The query parameters the provider sends to the redirect URI.</summary>
+public sealed record CallbackParameters(string? Code, string? State, string? Iss, string? Error);
+
+public sealed record SignInResult(Tenant Tenant, UserRecord User, bool FirstSignIn, Uri? ReturnTo);
+
+/// <summary>
+/// Completes a login. Every check of SECURITY.md "At the callback" runs, in that order, before
+/// anything about the user is written; any failure is logged with its reason and nothing else.
+/// </summary>
+public sealed partial class CallbackHandler(
+    TenantCatalog tenants,
+    LoginAttemptStore attempts,
+    ProviderMetadata metadata,
+    ProviderClient provider,
+    IdTokenValidator idTokens,
+    UserStore users,
+    Pseudonymizer pseudonyms,
+    TimeProvider time,
+    IOptions<SignInOptions> options,
+    ILogger<CallbackHandler> logger)
+{
+    public async Task<SignInResult> HandleAsync(string tenantId, CallbackParameters callback,
+        string? browserBinding, CancellationToken cancellationToken)
+    {
+        var tenant = tenants.Get(tenantId);
+        try
+        {
+            var result = await CompleteAsync(tenant, callback, browserBinding, cancellationToken);
+            var userRef = pseudonyms.LogReference(result.User.UserId);
+            LogSignIn(tenant.Id, userRef, result.FirstSignIn);
+            return result;
+        }
+        catch (OnboardingException e)
+        {
+            // The inner exception carries only our own words (never provider bodies or tokens).
+            LogSignInFailed(tenant.Id, e.Error.Code, e.InnerException?.Message ?? e.Detail);
+            throw;
+        }
+    }
+
+    private async Task<SignInResult> CompleteAsync(Tenant tenant, CallbackParameters callback,
+        string? browserBinding, CancellationToken cancellationToken)
+    {
+        if (callback.Error is not null)
+        {
+            throw Fail(ApiError.SignInRefused, $"provider error '{Sanitize(callback.Error)}'");
+        }
+
+        if (string.IsNullOrEmpty(callback.State) || callback.State.Length > 512)
+        {
+            throw Fail(ApiError.LoginAttemptUnknown, "no state");
+        }
+
+        var attempt = await attempts.FindAsync(tenant.Id, Secrets.Sha256(callback.State), cancellationToken)
+            ?? throw Fail(ApiError.LoginAttemptUnknown, "unknown or used state");
+
+        // The cookie ties the attempt to the browser that started it: a code injected into
+        // another browser's session (login CSRF) stops here, before the attempt is consumed.
+        if (browserBinding is null || !Secrets.FixedTimeEquals(Secrets.Sha256(browserBinding), attempt.BrowserBinding))
+        {
+            throw Fail(ApiError.LoginAttemptNotThisBrowser, "browser binding cookie missing or different");
+        }
+
+        if (!await attempts.TryConsumeAsync(attempt, cancellationToken))
+        {
+            throw Fail(ApiError.LoginAttemptUnknown, "state consumed concurrently");
+        }
+
+        if (time.GetUtcNow() > attempt.ExpiresAt)
+        {
+            throw Fail(ApiError.LoginAttemptExpired, "attempt expired");
+        }
+
+        var providerMetadata = await metadata.GetAsync(tenant, cancellationToken);
+        CheckIssuerParameter(tenant, callback.Iss, providerMetadata.AuthorizationResponseIssParameterSupported);
+
+        if (string.IsNullOrEmpty(callback.Code))
+        {
+            throw Fail(ApiError.ParameterInvalid, "no code");
+        }
+
+        var redirectUri = options.Value.CallbackUri(tenant.Id);
+        var tokens = await provider.ExchangeCodeAsync(tenant, providerMetadata, callback.Code, attempt.CodeVerifier, redirectUri, cancellationToken);
+
+        var validation = await idTokens.ValidateAsync(tenant, metadata.ManagerFor(tenant), tokens.IdentityToken, attempt.Nonce);
+        var idToken = validation.Token ?? throw Fail(ApiError.IdTokenInvalid, validation.Failure!);
+
+        var userInfo = await provider.GetUserInfoAsync(providerMetadata, tokens.AccessToken!, cancellationToken)
+            ?? throw Fail(ApiError.UserInfoInvalid, "userinfo refused the access token");
+        if (ProfileMapper.Text(userInfo, "sub") != idToken.Subject)
+        {
+            throw Fail(ApiError.UserInfoInvalid, "userinfo sub differs from the id token's");
+        }
+
+        var profile = ProfileMapper.Map(tenant, Merge(idToken, userInfo))
+            ?? throw Fail(ApiError.UserInfoInvalid, $"no {tenant.UserKeyClaim} claim");
+
+        var (user, first) = await users.RecordSignInAsync(tenant.Id, profile, cancellationToken);
+        return new SignInResult(tenant, user, first, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
+    }
+
+    /// <summary>
+    /// RFC 9207: the <c>iss</c> parameter must name this tenant's issuer, and must be there when the
+    /// provider says it sends it. This is what stops a mix-up between tenants' providers.
+    /// </summary>
+    private static void CheckIssuerParameter(Tenant tenant, string? iss, bool providerSendsIss)
+    {
+        if (iss is null ? providerSendsIss : !string.Equals(iss, tenant.Issuer, StringComparison.Ordinal))
+        {
+            throw Fail(ApiError.IssuerMismatch, iss is null ? "iss parameter missing" : "iss parameter names another issuer");
+        }
+    }
+
+    /// <summary>Userinfo claims over ID-token claims: userinfo is the fuller, fresher source.</summary>
+    private static JsonElement Merge(JsonWebToken idToken, JsonElement userInfo)
+    {
+        var merged = JsonNode.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(idToken.EncodedPayload))!.AsObject();
+        foreach (var property in userInfo.EnumerateObject())
+        {
+            merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        return JsonSerializer.SerializeToElement(merged);
+    }
+
+    private static OnboardingException Fail(ApiError error, string reason) =>
+        new(error, inner: new InvalidOperationException(reason));
+
+    private static string Sanitize(string value) =>
+        new(value.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '?').ToArray());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in succeeded: tenant {Tenant}, user {UserRef}, first {FirstSignIn}")]
+    private partial void LogSignIn(string tenant, string userRef, bool firstSignIn);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in failed: tenant {Tenant}, {Code}: {Reason}")]
+    private partial void LogSignInFailed(string tenant, string code, string reason);
+}

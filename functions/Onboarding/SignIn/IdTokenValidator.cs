@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Onboarding.Common;
+using Onboarding.Tenants;
+
+namespace Onboarding.SignIn;
+
+/// <summary>
+/// Validates an ID token as OpenID Connect Core §3.1.3.7 asks, with the Microsoft token handler doing
+/// the cryptography and key selection. Returns the validated token or the reason it was refused.
+/// </summary>
+public sealed class IdTokenValidator(TimeProvider time, IOptions<SignInOptions> options)
+{
+    // Asymmetric algorithms only: "none" and HMAC (which would let a public key act as a shared
+    // secret) are refused before any key is tried.
+    private static readonly string[] AllowedAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public async Task<IdTokenValidation> ValidateAsync(Tenant tenant,
+        BaseConfigurationManager keys, string? idToken, string expectedNonce)
+    {
+        if (string.IsNullOrEmpty(idToken))
+        {
+            return IdTokenValidation.Refused("no id_token in the token response");
+        }
+
+        var skew = options.Value.ClockSkew;
+        var parameters = new TokenValidationParameters
+        {
+            ConfigurationManager = keys,
+            ValidIssuer = tenant.Issuer,
+            ValidAudience = tenant.ClientId,
+            ValidAlgorithms = AllowedAlgorithms,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = skew,
+            // Lifetime against the injected clock, so expiry is testable with a fake one.
+            LifetimeValidator = (notBefore, expires, _, _) =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                return expires is { } exp && exp > now - skew && (notBefore is not { } nbf || nbf <= now + skew);
+            },
+            TryAllIssuerSigningKeys = true,
+            ValidateIssuerSigningKey = true,
+        };
+
+        var result = await _handler.ValidateTokenAsync(idToken, parameters);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
+        {
+            return IdTokenValidation.Refused(result.Exception?.GetType().Name ?? "invalid token");
+        }
+
+        return CheckClaims(token, tenant, expectedNonce, time.GetUtcNow(), skew) is { } failure
+            ? IdTokenValidation.Refused(failure)
+            : IdTokenValidation.Valid(token);
+    }
+
+    /// <summary>The checks the handler does not make on its own.</summary>
+    private static string? CheckClaims(JsonWebToken token, Tenant tenant, string expectedNonce,
+        DateTimeOffset now, TimeSpan skew)
+    {
+        var audiences = token.Audiences.ToList();
+        if (audiences.Any(a => a != tenant.ClientId))
+        {
+            return "untrusted audience";
+        }
+
+        token.TryGetPayloadValue<string>("azp", out var azp);
+        if ((audiences.Count > 1 || azp is not null) && azp != tenant.ClientId)
+        {
+            return "azp is not the client id";
+        }
+
+        if (!token.TryGetPayloadValue<long>("iat", out var iat))
+        {
+            return "no iat";
+        }
+
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(iat);
+        if (issuedAt > now + skew || issuedAt < now - TimeSpan.FromHours(1) - skew)
+        {
+            return "iat outside the allowed window";
+        }
+
+        if (!token.TryGetPayloadValue<string>("nonce", out var nonce) || !Secrets.FixedTimeEquals(nonce, expectedNonce))
+        {
+            return "nonce mismatch";
+        }
+
+        return string.IsNullOrWhiteSpace(token.Subject) ? "no sub" : null;
+    }
+}
+
+public sealed record IdTokenValidation(JsonWebToken? Token, string? Failure)
+{
+    public static IdTokenValidation Valid(JsonWebToken token) => new(token, null);
+
+    public static IdTokenValidation Refused(string reason) => new(null, reason);
+}

@@ -1,0 +1,87 @@
+using Azure;
+using Azure.Data.Tables;
+using Onboarding.Storage;
+
+namespace Onboarding.SignIn;
+
+/// <summary>
+/// A started login, kept server-side until its callback (partition = tenant, row = hash of state).
+/// The state itself is never stored: a leaked table does not reveal live states.
+/// </summary>
+public sealed class LoginAttemptEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Nonce { get; set; } = "";
+    public string CodeVerifier { get; set; } = "";
+    public string? ReturnTo { get; set; }
+
+    /// <summary>Hash of the random value in the browser's login cookie.</summary>
+    public string BrowserBinding { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+public sealed class LoginAttemptStore(TableStore tables)
+{
+    public async Task SaveAsync(LoginAttemptEntity attempt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
+        await table.AddEntityAsync(attempt, cancellationToken);
+    }
+
+    public async Task<LoginAttemptEntity?> FindAsync(string tenantId, string stateHash, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<LoginAttemptEntity>(tenantId, stateHash, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>
+    /// Deletes the attempt only if it is unchanged since it was read. Of two callbacks racing with
+    /// the same state, exactly one gets true; a replay finds nothing.
+    /// </summary>
+    public async Task<bool> TryConsumeAsync(LoginAttemptEntity attempt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(attempt.PartitionKey, attempt.RowKey, attempt.ETag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes attempts that expired before <paramref name="now"/>; at most <paramref name="limit"/> per call.</summary>
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
+        var filter = TableClient.CreateQueryFilter<LoginAttemptEntity>(a => a.ExpiresAt < now);
+        var deleted = 0;
+        await foreach (var attempt in table.QueryAsync<LoginAttemptEntity>(filter,
+            select: [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)], cancellationToken: cancellationToken))
+        {
+            try
+            {
+                await table.DeleteEntityAsync(attempt.PartitionKey, attempt.RowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Consumed by its callback in the meantime.
+            }
+
+            if (++deleted >= limit)
+            {
+                break;
+            }
+        }
+
+        return deleted;
+    }
+}

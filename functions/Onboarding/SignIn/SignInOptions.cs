@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Onboarding.SignIn;
+
+public sealed class SignInOptions : IValidatableObject
+{
+    public const string Section = "Onboarding";
+
+    /// <summary>
+    /// The service's public address, from which redirect URIs are built. Taken from settings, never
+    /// from the request's Host header, so a forged header cannot redirect codes elsewhere.
+    /// </summary>
+    [Required]
+    public Uri PublicBaseUrl { get; set; } = null!;
+
+    [Required]
+    public string TenantsFile { get; set; } = "";
+
+    /// <summary>How long a started login may wait for its callback.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "00:30:00")]
+    public TimeSpan LoginAttemptLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Allowed clock difference with the identity provider for <c>iat</c>, <c>exp</c>, <c>nbf</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long discovery documents and key sets are cached before a routine refresh.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Cookies are Secure unless the service runs on plain-http loopback (local runs).</summary>
+    public bool SecureCookies => PublicBaseUrl.Scheme == Uri.UriSchemeHttps;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PublicBaseUrl is { } url && !(url.IsAbsoluteUri
+            && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))))
+        {
+            yield return new ValidationResult(
+                "Onboarding:PublicBaseUrl must be an absolute https URL (http only on loopback).", [nameof(PublicBaseUrl)]);
+        }
+    }
+
+    public string CallbackUri(string tenantId) =>
+        new Uri(PublicBaseUrl, $"api/tenants/{Uri.EscapeDataString(tenantId)}/callback").AbsoluteUri;
+}

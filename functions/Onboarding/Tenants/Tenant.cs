@@ -1,0 +1,30 @@
+namespace Onboarding.Tenants;
+
+/// <summary>One platform served by this deployment, validated at start-up.</summary>
+public sealed class Tenant
+{
+    public required string Id { get; init; }
+    public required string DisplayName { get; init; }
+
+    /// <summary>The provider's issuer, compared exactly (no trailing-slash forgiveness).</summary>
+    public required string Issuer { get; init; }
+    public required string ClientId { get; init; }
+
+    /// <summary>Resolved from the setting the tenant file names; never written anywhere.</summary>
+    public required string ClientSecret { get; init; }
+    public required IReadOnlyList<string> Scopes { get; init; }
+
+    /// <summary>Origins (scheme://host[:port]) that <c>return_to</c> may point at.</summary>
+    public required IReadOnlySet<string> AllowedReturnOrigins { get; init; }
+
+    /// <summary>The claim that identifies a person at this issuer: <c>sub</c> or <c>voperson_id</c>.</summary>
+    public required string UserKeyClaim { get; init; }
+
+    /// <summary>A claim holding an ISO country code, when the tenant's provider has one.</summary>
+    public string? CountryClaim { get; init; }
+
+    public string MetadataAddress => Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
+
+    // Keeps the secret out of any log line or exception message that prints a tenant.
+    public override string ToString() => $"Tenant {Id}";
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace Onboarding.Tenants;
+
+/// <summary>
+/// Reads and validates the tenants file. Every error names the field (<c>tenants[1].issuer</c>), so
+/// a deployment with a bad file fails at start with a message that says what to fix.
+/// </summary>
+public static partial class TenantFile
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static IReadOnlyList<Tenant> Load(string path, IConfiguration settings)
+    {
+        // A relative path is looked up from the working directory (local runs), then beside the
+        // app's own files (Azure, where the file ships in the package).
+        if (!Path.IsPathRooted(path) && !File.Exists(path))
+        {
+            path = Path.Combine(AppContext.BaseDirectory, path);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new TenantConfigurationException($"Onboarding:TenantsFile: the file '{path}' does not exist.");
+        }
+
+        TenantFileDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<TenantFileDocument>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new TenantConfigurationException($"{path}: not valid JSON ({e.Message}).");
+        }
+
+        return Validate(document?.Tenants ?? [], settings);
+    }
+
+    public static IReadOnlyList<Tenant> Validate(IReadOnlyList<TenantDocument> documents, IConfiguration settings)
+    {
+        if (documents.Count == 0)
+        {
+            throw new TenantConfigurationException("tenants: at least one tenant is required.");
+        }
+
+        var tenants = new List<Tenant>();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var tenant = ValidateOne(documents[i], $"tenants[{i}]", settings);
+            if (tenants.Any(t => t.Id == tenant.Id))
+            {
+                throw new TenantConfigurationException($"tenants[{i}].id: '{tenant.Id}' is used twice.");
+            }
+
+            tenants.Add(tenant);
+        }
+
+        return tenants;
+    }
+
+    private static Tenant ValidateOne(TenantDocument d, string at, IConfiguration settings)
+    {
+        var id = Required(d.Id, $"{at}.id");
+        if (!TenantId().IsMatch(id))
+        {
+            throw new TenantConfigurationException($"{at}.id: '{id}' must be 2-32 lower-case letters, digits or '-'.");
+        }
+
+        var issuer = Required(d.Issuer, $"{at}.issuer");
+        if (!IsSecureOrLoopback(issuer, out _))
+        {
+            throw new TenantConfigurationException($"{at}.issuer: must be an absolute https URL (http only on loopback).");
+        }
+
+        var secretSetting = Required(d.ClientSecretSetting, $"{at}.clientSecretSetting");
+        var secret = settings[secretSetting];
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            throw new TenantConfigurationException(
+                $"{at}.clientSecretSetting: the setting '{secretSetting}' is not set (it holds the client secret).");
+        }
+
+        var scopes = d.Scopes is { Count: > 0 } ? d.Scopes : ["openid", "email"];
+        if (!scopes.Contains("openid"))
+        {
+            throw new TenantConfigurationException($"{at}.scopes: must include 'openid'.");
+        }
+
+        var origins = new HashSet<string>(StringComparer.Ordinal);
+        for (var j = 0; j < (d.AllowedReturnOrigins?.Count ?? 0); j++)
+        {
+            var origin = d.AllowedReturnOrigins![j];
+            if (!IsSecureOrLoopback(origin, out var uri) || uri.AbsolutePath != "/" || uri.Query.Length > 0)
+            {
+                throw new TenantConfigurationException(
+                    $"{at}.allowedReturnOrigins[{j}]: '{origin}' must be an origin like https://editor.example.org.");
+            }
+
+            origins.Add(ReturnToPolicy.OriginOf(uri));
+        }
+
+        var userKeyClaim = d.UserKeyClaim ?? "sub";
+        if (userKeyClaim is not ("sub" or "voperson_id"))
+        {
+            throw new TenantConfigurationException($"{at}.userKeyClaim: must be 'sub' or 'voperson_id'.");
+        }
+
+        return new Tenant
+        {
+            Id = id,
+            DisplayName = d.DisplayName ?? id,
+            Issuer = issuer,
+            ClientId = Required(d.ClientId, $"{at}.clientId"),
+            ClientSecret = secret,
+            Scopes = scopes,
+            AllowedReturnOrigins = origins,
+            UserKeyClaim = userKeyClaim,
+            CountryClaim = string.IsNullOrWhiteSpace(d.CountryClaim) ? null : d.CountryClaim,
+        };
+    }
+
+    private static string Required(string? value, string at) =>
+        string.IsNullOrWhiteSpace(value) ? throw new TenantConfigurationException($"{at}: is required.") : value;
+
+    internal static bool IsSecureOrLoopback(string value, out Uri uri)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out uri!))
+        {
+            return false;
+        }
+
+        return uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback);
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,31}$")]
+    private static partial Regex TenantId();
+}
+
+public sealed class TenantConfigurationException(string message) : Exception(message);
+
+public sealed record TenantFileDocument(IReadOnlyList<TenantDocument>? Tenants);
+
+/// <summary>The shape of one tenant in the tenants file (see dev/tenants.json).</summary>
+public sealed record TenantDocument
+{
+    public string? Id { get; init; }
+    public string? DisplayName { get; init; }
+    public string? Issuer { get; init; }
+    public string? ClientId { get; init; }
+    public string? ClientSecretSetting { get; init; }
+    public IReadOnlyList<string>? Scopes { get; init; }
+    public IReadOnlyList<string>? AllowedReturnOrigins { get; init; }
+    public string? UserKeyClaim { get; init; }
+    public string? CountryClaim { get; init; }
+}

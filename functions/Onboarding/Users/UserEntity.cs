@@ -1,0 +1,28 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Onboarding.Users;
+
+/// <summary>
+/// The one stored shape of a user (partition = tenant, row = user id). Its properties are the
+/// whole of what the service keeps about a person.
+/// </summary>
+public sealed class UserEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Issuer { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string? Email { get; set; }
+    public string? Institution { get; set; }
+    public string? Country { get; set; }
+    public DateTimeOffset FirstSignInAt { get; set; }
+    public DateTimeOffset LastSignInAt { get; set; }
+    public int SignInCount { get; set; }
+
+    public UserRecord ToRecord() => new(PartitionKey, RowKey, Issuer, Subject, Email, Institution, Country,
+        FirstSignInAt, LastSignInAt, SignInCount);
+}

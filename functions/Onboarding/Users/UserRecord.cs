@@ -1,0 +1,14 @@
+namespace Onboarding.Users;
+
+/// <summary>A user as the service knows them: ids, the three allowed attributes, and counters.</summary>
+public sealed record UserRecord(
+    string TenantId,
+    string UserId,
+    string Issuer,
+    string Subject,
+    string? Email,
+    string? Institution,
+    string? Country,
+    DateTimeOffset FirstSignInAt,
+    DateTimeOffset LastSignInAt,
+    int SignInCount);
