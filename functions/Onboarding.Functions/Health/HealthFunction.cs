@@ -8,5 +8,5 @@ public sealed class HealthFunction(TimeProvider time)
     /// <summary>Liveness only: answers without touching storage or providers.</summary>
     [Function("Health")]
     public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
-        TypedResults.Ok(new { status = "ok", service = "onboarding", time = time.GetUtcNow() });
+        TypedResults.Json(new { status = "ok", service = "onboarding", time = time.GetUtcNow() }, Http.ApiJson.Options);
 }

@@ -49,7 +49,7 @@ public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
             Status: error.Status,
             Detail: detail,
             Code: error.Code,
-            Message: detail), statusCode: error.Status, contentType: "application/problem+json");
+            Message: detail), ApiJson.Options, "application/problem+json", error.Status);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure handling {Path}")]

@@ -19,7 +19,7 @@ public static class SignInResponses
         }
 
         var body = SignInBody.From(result);
-        return Negotiation.WantsJson(request) ? TypedResults.Json(body) : Page(200, "Signed in", HtmlBody(body, result.Tenant.DisplayName));
+        return Negotiation.WantsJson(request) ? TypedResults.Json(body, ApiJson.Options) : Page(200, "Signed in", HtmlBody(body, result.Tenant.DisplayName));
     }
 
     private static string HtmlBody(SignInBody body, string platform) => $"""

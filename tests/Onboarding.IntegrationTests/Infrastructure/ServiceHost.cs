@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Onboarding.LocalHost;
+using Onboarding.Users;
+
+namespace Onboarding.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The service as ./run.sh runs it (the local function host over the Functions app), on a loopback
+/// port, with its own tables in Azurite so tests do not see each other's data.
+/// </summary>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    public const string HmacSecret = "dGVzdC1obWFjLXNlY3JldC10aGF0LWlzLTMyLWJ5dGVzISE=";
+
+    private readonly WebApplication _app;
+    private readonly string _tenantsFile;
+
+    private ServiceHost(WebApplication app, int port, string tablePrefix, string tenantsFile, CapturedLogs logs)
+    {
+        _app = app;
+        _tenantsFile = tenantsFile;
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+        TablePrefix = tablePrefix;
+        Logs = logs;
+    }
+
+    public Uri BaseUrl { get; }
+    public string TablePrefix { get; }
+    public CapturedLogs Logs { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ServiceHost> StartAsync(IEnumerable<object> tenants, int? port = null,
+        TimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    {
+        var chosenPort = port ?? TestEnvironment.FreePort();
+        var tablePrefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var tenantsFile = Path.Combine(Path.GetTempPath(), $"tenants-{tablePrefix}.json");
+        await File.WriteAllTextAsync(tenantsFile, JsonSerializer.Serialize(new { tenants }));
+
+        var all = new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{chosenPort}",
+            ["Onboarding:PublicBaseUrl"] = $"http://127.0.0.1:{chosenPort}",
+            ["Onboarding:TenantsFile"] = tenantsFile,
+            ["Storage:ConnectionString"] = TestEnvironment.StorageConnectionString,
+            ["Storage:TablePrefix"] = tablePrefix,
+            ["Privacy:HmacSecret"] = HmacSecret,
+            ["TenantSecrets:demo"] = Environment.GetEnvironmentVariable("DEMO_CLIENT_SECRET"),
+            ["TenantSecrets:other"] = Environment.GetEnvironmentVariable("OTHER_CLIENT_SECRET"),
+            ["TenantSecrets:rp"] = TestOidcProvider.ClientSecret,
+            ["TenantSecrets:down"] = "unused-secret",
+            ["Logging:LogLevel:Default"] = "Debug",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var logs = new CapturedLogs();
+        var app = LocalFunctionHost.Build([], all, services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            if (time is not null)
+            {
+                services.Replace(ServiceDescriptor.Singleton(time));
+            }
+        });
+        await app.StartAsync();
+        return new ServiceHost(app, chosenPort, tablePrefix, tenantsFile, logs);
+    }
+
+    public TableClient Table(string name) =>
+        new TableServiceClient(TestEnvironment.StorageConnectionString).GetTableClient(TablePrefix + name);
+
+    /// <summary>All user entities of a tenant, read straight from storage.</summary>
+    public async Task<List<UserEntity>> UsersAsync(string tenant)
+    {
+        var users = new List<UserEntity>();
+        try
+        {
+            await foreach (var user in Table("users").QueryAsync<UserEntity>(u => u.PartitionKey == tenant))
+            {
+                users.Add(user);
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            // Table not created yet: nothing was ever written.
+        }
+
+        return users;
+    }
+
+    public async Task<int> CountAsync(string table)
+    {
+        var count = 0;
+        try
+        {
+            await foreach (var _ in Table(table).QueryAsync<TableEntity>())
+            {
+                count++;
+            }
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+        }
+
+        return count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        File.Delete(_tenantsFile);
+    }
+}

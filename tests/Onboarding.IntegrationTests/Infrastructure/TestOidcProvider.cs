@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Onboarding.IntegrationTests.Infrastructure;
+
+/// <summary>How the test provider signs the next ID token.</summary>
+public enum Signing
+{
+    Normal,
+    NoKid,
+    AlgNone,
+    Hmac,
+    UnpublishedKey,
+}
+
+/// <summary>
+/// An OpenID provider whose keys and answers the test controls, for the relying-party checks that a
+/// certified provider will not misbehave for: wrong issuer, missing claims, bad signatures, and so on.
+/// It still does the protocol properly: codes are single-use, PKCE S256 and client_secret_basic are checked.
+/// </summary>
+public sealed class TestOidcProvider : IAsyncDisposable
+{
+    public const string ClientId = "rp-client";
+    public const string ClientSecret = "rp-client-secret-for-tests-only";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, PendingCode> _codes = new();
+    private readonly TimeProvider _time;
+
+    private TestOidcProvider(WebApplication app, int port, TimeProvider time)
+    {
+        _app = app;
+        _time = time;
+        Issuer = $"http://127.0.0.1:{port}/rp";
+        Reset();
+    }
+
+    public string Issuer { get; }
+
+    public List<RsaSecurityKey> PublishedKeys { get; } = [];
+    public RsaSecurityKey SigningKey { get; set; } = null!;
+
+    // Scenario knobs; Reset() restores a well-behaved provider.
+    public Signing Signing { get; set; }
+    public Action<Dictionary<string, object>>? MutateIdToken { get; set; }
+    public string? UserInfoSub { get; set; }
+    public bool SendIssParameter { get; set; }
+    public string? IssParameterValue { get; set; }
+    public bool TokenEndpointDown { get; set; }
+    public bool AdvertiseIssParameter { get; set; }
+    public string Subject { get; set; } = "";
+
+    // What the service sent, for assertions.
+    public IQueryCollection? LastAuthorizeQuery { get; private set; }
+    public string? LastTokenAuthorization { get; private set; }
+    public int JwksRequests { get; private set; }
+
+    public void Reset()
+    {
+        PublishedKeys.Clear();
+        SigningKey = NewKey("key-1");
+        PublishedKeys.Add(SigningKey);
+        Signing = Signing.Normal;
+        MutateIdToken = null;
+        UserInfoSub = null;
+        SendIssParameter = true;
+        IssParameterValue = null;
+        TokenEndpointDown = false;
+        AdvertiseIssParameter = true;
+        Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    public static RsaSecurityKey NewKey(string? kid) => new(RSA.Create(2048)) { KeyId = kid };
+
+    public static async Task<TestOidcProvider> StartAsync(TimeProvider? time = null)
+    {
+        var port = TestEnvironment.FreePort();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var provider = new TestOidcProvider(app, port, time ?? TimeProvider.System);
+        provider.Map(app);
+        await app.StartAsync();
+        return provider;
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.MapGet("/rp/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = Issuer,
+            ["authorization_endpoint"] = $"{Issuer}/authorize",
+            ["token_endpoint"] = $"{Issuer}/token",
+            ["userinfo_endpoint"] = $"{Issuer}/userinfo",
+            ["jwks_uri"] = $"{Issuer}/jwks",
+            ["response_types_supported"] = new[] { "code" },
+            ["subject_types_supported"] = new[] { "public" },
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic" },
+            ["authorization_response_iss_parameter_supported"] = AdvertiseIssParameter,
+        }));
+
+        app.MapGet("/rp/jwks", () =>
+        {
+            JwksRequests++;
+            return Results.Json(new { keys = PublishedKeys.Select(Jwk).ToArray() });
+        });
+
+        app.MapGet("/rp/authorize", (HttpRequest request) =>
+        {
+            LastAuthorizeQuery = request.Query;
+            var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+            _codes[code] = new PendingCode(request.Query["nonce"]!, request.Query["code_challenge"]!, request.Query["redirect_uri"]!);
+            var iss = !SendIssParameter ? "" : "&iss=" + Uri.EscapeDataString(IssParameterValue ?? Issuer);
+            return Results.Redirect($"{request.Query["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(request.Query["state"]!)}{iss}");
+        });
+
+        app.MapPost("/rp/token", async (HttpRequest request) =>
+        {
+            LastTokenAuthorization = request.Headers.Authorization;
+            if (TokenEndpointDown)
+            {
+                return Results.StatusCode(503);
+            }
+
+            var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId}:{Uri.EscapeDataString(ClientSecret)}"));
+            if (LastTokenAuthorization != expected)
+            {
+                return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+            }
+
+            var form = await request.ReadFormAsync();
+            if (!_codes.TryRemove(form["code"].ToString(), out var pending)
+                || form["redirect_uri"] != pending.RedirectUri
+                || Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != pending.Challenge)
+            {
+                return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+            }
+
+            return Results.Json(new
+            {
+                access_token = "at-" + Subject,
+                token_type = "Bearer",
+                expires_in = 3600,
+                id_token = IdToken(pending.Nonce),
+            });
+        });
+
+        app.MapGet("/rp/userinfo", (HttpRequest request) =>
+            request.Headers.Authorization == $"Bearer at-{Subject}"
+                ? Results.Json(new { sub = UserInfoSub ?? Subject, email = $"{Subject}@example.org" })
+                : Results.StatusCode(401));
+    }
+
+    private string IdToken(string nonce)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        var claims = new Dictionary<string, object>
+        {
+            ["iss"] = Issuer,
+            ["sub"] = Subject,
+            ["aud"] = ClientId,
+            ["iat"] = now,
+            ["exp"] = now + 300,
+            ["nonce"] = nonce,
+        };
+        MutateIdToken?.Invoke(claims);
+        var payload = JsonSerializer.Serialize(claims);
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+        return Signing switch
+        {
+            Signing.AlgNone => handler.CreateToken(payload),
+            Signing.NoKid => handler.CreateToken(payload, new SigningCredentials(
+                new RsaSecurityKey(SigningKey.Rsa), SecurityAlgorithms.RsaSha256)),
+            Signing.Hmac => handler.CreateToken(payload, new SigningCredentials(
+                new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = SigningKey.KeyId }, SecurityAlgorithms.HmacSha256)),
+            Signing.UnpublishedKey => handler.CreateToken(payload, new SigningCredentials(
+                NewKey(SigningKey.KeyId), SecurityAlgorithms.RsaSha256)),
+            _ => handler.CreateToken(payload, new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256)),
+        };
+    }
+
+    private static Dictionary<string, string> Jwk(RsaSecurityKey key)
+    {
+        var parameters = key.Rsa.ExportParameters(false);
+        var jwk = new Dictionary<string, string>
+        {
+            ["kty"] = "RSA",
+            ["use"] = "sig",
+            ["alg"] = "RS256",
+            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
+            ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+        };
+        if (key.KeyId is not null)
+        {
+            jwk["kid"] = key.KeyId;
+        }
+
+        return jwk;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed record PendingCode(string Nonce, string Challenge, string RedirectUri);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Onboarding.Users;
+
+namespace Onboarding.Tests.Users;
+
+public sealed class ProfileMapperTests
+{
+    private static JsonElement Claims(object claims) => JsonSerializer.SerializeToElement(claims);
+
+    [Fact]
+    public void Map_CheckInClaims_KeepsOnlyIdsEmailInstitutionCountry()
+    {
+        var profile = ProfileMapper.Map(TenantFactory.Create(), Claims(new
+        {
+            sub = "s-1",
+            voperson_id = "abc@egi.eu",
+            email = " alice@vito.be ",
+            name = "Alice Adams",
+            eduperson_scoped_affiliation = new[] { "member@vito.be", "staff@vito.be" },
+            eduperson_entitlement = new[] { "urn:mace:egi.eu:group:vo.openeo.cloud#aai.egi.eu" },
+        }));
+
+        Assert.NotNull(profile);
+        Assert.Equal("abc@egi.eu", profile.Subject);
+        Assert.Equal("alice@vito.be", profile.Email);
+        Assert.Equal("vito.be", profile.Institution);
+        Assert.Equal("BE", profile.Country);
+    }
+
+    [Fact]
+    public void Map_WithoutTheUserKeyClaim_ReturnsNull() =>
+        Assert.Null(ProfileMapper.Map(TenantFactory.Create(userKeyClaim: "voperson_id"), Claims(new { sub = "s-1" })));
+
+    [Fact]
+    public void Map_UserId_DependsOnIssuerAndSubject_NotOnEmail()
+    {
+        var tenant = TenantFactory.Create(userKeyClaim: "sub");
+        var a = ProfileMapper.Map(tenant, Claims(new { sub = "s-1", email = "a@x.org" }))!;
+        var b = ProfileMapper.Map(tenant, Claims(new { sub = "s-1", email = "b@y.org" }))!;
+        var c = ProfileMapper.Map(tenant, Claims(new { sub = "s-2", email = "a@x.org" }))!;
+
+        Assert.Equal(a.UserId, b.UserId);
+        Assert.NotEqual(a.UserId, c.UserId);
+        Assert.Equal(32, a.UserId.Length);
+    }
+
+    [Fact]
+    public void Map_TenantCountryClaim_WinsOverTheDomain()
+    {
+        var profile = ProfileMapper.Map(TenantFactory.Create(countryClaim: "c", userKeyClaim: "sub"),
+            Claims(new { sub = "s", c = "nl", eduperson_scoped_affiliation = "member@vito.be" }))!;
+
+        Assert.Equal("NL", profile.Country);
+    }
+
+    [Theory]
+    [InlineData(new[] { "member@vito.be" }, "vito.be")]
+    [InlineData(new[] { "garbage", "member@UNI-BONN.DE" }, "uni-bonn.de")]
+    [InlineData(new[] { "member@not a domain" }, null)]
+    [InlineData(new[] { "@" }, null)]
+    [InlineData(new string[0], null)]
+    public void InstitutionOf_TakesTheFirstValidScope(string[] values, string? expected) =>
+        Assert.Equal(expected, ProfileMapper.InstitutionOf(values));
+}
