@@ -23,6 +23,10 @@ public sealed class FunctionCatalog
     public IReadOnlyList<HttpFunction> Http { get; }
     public IReadOnlyList<TimerFunction> Timers { get; }
 
+    /// <summary>The Functions host's own switch: app setting <c>AzureWebJobs.{name}.Disabled</c> = true.</summary>
+    public static bool IsDisabled(string functionName, IConfiguration configuration) =>
+        bool.TryParse(configuration[$"AzureWebJobs.{functionName}.Disabled"], out var disabled) && disabled;
+
     public static FunctionCatalog Discover(Assembly assembly)
     {
         var http = new List<HttpFunction>();

@@ -16,7 +16,7 @@ public static class HttpFunctionEndpoints
 {
     public static void MapHttpFunctions(this WebApplication app, FunctionCatalog catalog, string routePrefix)
     {
-        foreach (var function in catalog.Http)
+        foreach (var function in catalog.Http.Where(f => !FunctionCatalog.IsDisabled(f.Name, app.Configuration)))
         {
             var binders = function.Method.GetParameters().Select(p => BinderFor(function, p)).ToArray();
             var pattern = string.IsNullOrEmpty(routePrefix) ? function.Route : $"{routePrefix}/{function.Route}";

@@ -35,7 +35,9 @@ public sealed partial class TimerFunctionScheduler(
         catalog.Timers.Select(t => (t, Parse(ResolveSchedule(t.Schedule, configuration)))).ToList();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Schedules.Select(s => RunForeverAsync(s.Function, s.Schedule, stoppingToken)));
+        Task.WhenAll(Schedules
+            .Where(s => !FunctionCatalog.IsDisabled(s.Function.Name, configuration))
+            .Select(s => RunForeverAsync(s.Function, s.Schedule, stoppingToken)));
 
     private async Task RunForeverAsync(TimerFunction function, CrontabSchedule schedule, CancellationToken stoppingToken)
     {

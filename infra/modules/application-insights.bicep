@@ -53,3 +53,6 @@ output resourceId string = component.id
 
 @description('The name of the component.')
 output name string = component.name
+
+@description('The connection string. Not a secret: with local authentication off it only names the resource and its ingestion endpoint.')
+output connectionString string = component.properties.ConnectionString

@@ -2,7 +2,7 @@
 // The app runs as one user-assigned identity, which also fetches the deployment package and
 // resolves Key Vault references. App settings are a separate resource (function-app-settings.bicep)
 // because some of them need this app's host name.
-import { managedIdentitiesType, tagsType } from 'types.bicep'
+import { tagsType } from 'types.bicep'
 
 @description('Required. Name of the function app (globally unique).')
 @minLength(2)
@@ -18,8 +18,12 @@ param tags tagsType = {}
 @description('Required. Resource id of the Flex Consumption plan.')
 param serverFarmResourceId string
 
-@description('Required. The identities of the app. Only user-assigned identities are accepted here.')
-param managedIdentities managedIdentitiesType
+@description('Required. The identities of the app (AVM "managedIdentities" shape, user-assigned only).')
+param managedIdentities {
+  @description('Required. Resource ids of the user-assigned identities to attach.')
+  @minLength(1)
+  userAssignedResourceIds: string[]
+}
 
 @description('Required. Resource id of the user-assigned identity that resolves Key Vault references.')
 param keyVaultAccessIdentityResourceId string
@@ -78,7 +82,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
   // so the roles can be granted before the app exists and survive its re-creation.
   identity: {
     type: 'UserAssigned'
-    userAssignedIdentities: toObject(managedIdentities.?userAssignedResourceIds ?? [], id => id, _ => {})
+    userAssignedIdentities: toObject(managedIdentities.userAssignedResourceIds, id => id, _ => {})
   }
   properties: {
     serverFarmId: serverFarmResourceId

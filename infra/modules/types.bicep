@@ -27,16 +27,6 @@ type roleAssignmentType = {
 }
 
 @export()
-@description('The managed identities of a resource (AVM "managedIdentities" shape).')
-type managedIdentitiesType = {
-  @description('Optional. Enables the system-assigned identity.')
-  systemAssigned: bool?
-
-  @description('Optional. Resource ids of the user-assigned identities to attach.')
-  userAssignedResourceIds: string[]?
-}
-
-@export()
 @description('Built-in roles the modules assign, by name. Ids are the same in every Azure cloud.')
 var builtInRoleIds = {
   'Key Vault Secrets Officer': 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'

@@ -94,7 +94,7 @@ public sealed partial class CallbackHandler(
         var redirectUri = options.Value.CallbackUri(tenant.Id);
         var tokens = await provider.ExchangeCodeAsync(tenant, providerMetadata, callback.Code, attempt.CodeVerifier, redirectUri, cancellationToken);
 
-        var validation = await idTokens.ValidateAsync(tenant, metadata.ManagerFor(tenant), tokens.IdentityToken, attempt.Nonce);
+        var validation = await idTokens.ValidateAsync(tenant, tokens.IdentityToken, attempt.Nonce, cancellationToken);
         var idToken = validation.Token ?? throw Fail(ApiError.IdTokenInvalid, validation.Failure!);
 
         var userInfo = await provider.GetUserInfoAsync(providerMetadata, tokens.AccessToken!, cancellationToken)

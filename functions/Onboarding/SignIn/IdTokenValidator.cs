@@ -10,7 +10,7 @@ namespace Onboarding.SignIn;
 /// Validates an ID token as OpenID Connect Core §3.1.3.7 asks, with the Microsoft token handler doing
 /// the cryptography and key selection. Returns the validated token or the reason it was refused.
 /// </summary>
-public sealed class IdTokenValidator(TimeProvider time, IOptions<SignInOptions> options)
+public sealed class IdTokenValidator(ProviderMetadata metadata, TimeProvider time, IOptions<SignInOptions> options)
 {
     // Asymmetric algorithms only: "none" and HMAC (which would let a public key act as a shared
     // secret) are refused before any key is tried.
@@ -23,8 +23,8 @@ public sealed class IdTokenValidator(TimeProvider time, IOptions<SignInOptions> 
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public async Task<IdTokenValidation> ValidateAsync(Tenant tenant,
-        BaseConfigurationManager keys, string? idToken, string expectedNonce)
+    public async Task<IdTokenValidation> ValidateAsync(Tenant tenant, string? idToken, string expectedNonce,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(idToken))
         {
@@ -34,7 +34,7 @@ public sealed class IdTokenValidator(TimeProvider time, IOptions<SignInOptions> 
         var skew = options.Value.ClockSkew;
         var parameters = new TokenValidationParameters
         {
-            ConfigurationManager = keys,
+            IssuerSigningKeys = (await metadata.GetAsync(tenant, cancellationToken)).SigningKeys,
             ValidIssuer = tenant.Issuer,
             ValidAudience = tenant.ClientId,
             ValidAlgorithms = AllowedAlgorithms,
@@ -53,6 +53,13 @@ public sealed class IdTokenValidator(TimeProvider time, IOptions<SignInOptions> 
         };
 
         var result = await _handler.ValidateTokenAsync(idToken, parameters);
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException
+            && await metadata.RefreshAsync(tenant, cancellationToken) is { } refreshed)
+        {
+            // The provider may have rotated its keys: check once more against the fresh key set.
+            parameters.IssuerSigningKeys = refreshed.SigningKeys;
+            result = await _handler.ValidateTokenAsync(idToken, parameters);
+        }
         if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
         {
             return IdTokenValidation.Refused(result.Exception?.GetType().Name ?? "invalid token");

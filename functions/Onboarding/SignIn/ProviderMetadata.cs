@@ -15,26 +15,63 @@ namespace Onboarding.SignIn;
 /// <see cref="ConfigurationManager{T}"/>: on a schedule, and once more when a token names a key id
 /// the cached set does not have (key rotation).
 /// </summary>
-public sealed class ProviderMetadata(IHttpClientFactory httpClients, IOptions<SignInOptions> options)
+public sealed class ProviderMetadata(IHttpClientFactory httpClients, TimeProvider time, IOptions<SignInOptions> options)
 {
     public const string HttpClientName = "oidc";
 
-    private readonly ConcurrentDictionary<string, ConfigurationManager<OpenIdConnectConfiguration>> _managers = new();
+    /// <summary>The least time between two forced refreshes of one provider's keys.</summary>
+    public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(30);
 
-    public ConfigurationManager<OpenIdConnectConfiguration> ManagerFor(Tenant tenant) =>
-        _managers.GetOrAdd(tenant.Id, _ => new ConfigurationManager<OpenIdConnectConfiguration>(
-            tenant.MetadataAddress, new DuendeDiscoveryRetriever(httpClients, tenant))
+    private readonly ConcurrentDictionary<string, ConfigurationManager<OpenIdConnectConfiguration>> _managers = new();
+    private readonly Dictionary<string, DateTimeOffset> _lastForcedRefresh = [];
+
+    private ConfigurationManager<OpenIdConnectConfiguration> ManagerFor(Tenant tenant) =>
+        _managers.GetOrAdd(tenant.Id, _ => NewManager(tenant));
+
+    private ConfigurationManager<OpenIdConnectConfiguration> NewManager(Tenant tenant) =>
+        new(tenant.MetadataAddress, new DuendeDiscoveryRetriever(httpClients, tenant))
         {
             AutomaticRefreshInterval = options.Value.MetadataRefreshInterval,
-            RefreshInterval = TimeSpan.FromSeconds(30),
-        });
+        };
 
     /// <summary>The tenant provider's metadata, or 503 <c>OidcProviderUnavailable</c>.</summary>
-    public async Task<OpenIdConnectConfiguration> GetAsync(Tenant tenant, CancellationToken cancellationToken)
+    public Task<OpenIdConnectConfiguration> GetAsync(Tenant tenant, CancellationToken cancellationToken) =>
+        FetchAsync(ManagerFor(tenant), cancellationToken);
+
+    /// <summary>
+    /// Fetches discovery and keys again now, when a token names a key the cached set lacks (the
+    /// provider rotated its keys). At most once per <see cref="MinimumRefreshInterval"/> per tenant,
+    /// so tokens with made-up key ids cannot make the service hammer the provider; null when refused.
+    /// </summary>
+    /// <remarks>
+    /// A fresh manager rather than <c>RequestRefresh</c>: recent versions of the library refresh in the
+    /// background after that call, so the token at hand would still be checked against the old keys.
+    /// </remarks>
+    public async Task<OpenIdConnectConfiguration?> RefreshAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_lastForcedRefresh)
+        {
+            if (_lastForcedRefresh.TryGetValue(tenant.Id, out var last) && now - last < MinimumRefreshInterval)
+            {
+                return null;
+            }
+
+            _lastForcedRefresh[tenant.Id] = now;
+        }
+
+        var fresh = NewManager(tenant);
+        var configuration = await FetchAsync(fresh, cancellationToken);
+        _managers[tenant.Id] = fresh;
+        return configuration;
+    }
+
+    private static async Task<OpenIdConnectConfiguration> FetchAsync(
+        ConfigurationManager<OpenIdConnectConfiguration> manager, CancellationToken cancellationToken)
     {
         try
         {
-            return await ManagerFor(tenant).GetConfigurationAsync(cancellationToken);
+            return await manager.GetConfigurationAsync(cancellationToken);
         }
         catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
         {

@@ -1,0 +1,23 @@
+// The test environment. Deploy with:
+//   az deployment group create -g rg-onboarding-test -f infra/main.bicep -p infra/env/test.bicepparam
+using '../main.bicep'
+
+param environmentName = 'test'
+
+param tags = {
+  environment: 'test'
+}
+
+// One entry per tenant in tenants.json; each needs the vault secret tenant-<id>-client-secret.
+param tenantIds = [
+  'demo'
+  'other'
+]
+
+param tenantsFile = 'tenants.json'
+
+param keyVaultPublicNetworkAccess = 'Enabled'
+
+param alwaysReadyHttpInstances = 1
+
+param maximumInstanceCount = 10

@@ -1,0 +1,240 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Onboarding.IntegrationTests.Infrastructure;
+using static Onboarding.IntegrationTests.SignIn.CallbackAttackTests;
+
+namespace Onboarding.IntegrationTests.SignIn;
+
+/// <summary>
+/// The OpenID Foundation's basic relying-party checks, against a provider whose tokens the test
+/// controls. Every refused token fails with a clear code and leaves no user behind.
+/// </summary>
+public sealed class RelyingPartyChecksTests : IAsyncLifetime
+{
+    private TestOidcProvider _provider = null!;
+    private ServiceHost _service = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _provider = await TestOidcProvider.StartAsync();
+        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    private async Task<HttpResponseMessage> SignInAsync()
+    {
+        using var browser = new Browser();
+        var (response, _) = await browser.FollowAsync(new Uri(_service.BaseUrl, "api/tenants/rp/login"));
+        return response;
+    }
+
+    private async Task AssertRefused(string code, HttpStatusCode status = HttpStatusCode.BadRequest)
+    {
+        using var response = await SignInAsync();
+        await AssertProblem(response, status, code);
+        Assert.Empty(await _service.UsersAsync("rp"));
+    }
+
+    [Fact]
+    public async Task NormalCodeFlow_Succeeds_WithClientSecretBasicAndPkce()
+    {
+        using var response = await SignInAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"{_provider.Subject}@example.org", body.GetProperty("email").GetString()); // userinfo claims read
+        var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(
+            $"{TestOidcProvider.ClientId}:{Uri.EscapeDataString(TestOidcProvider.ClientSecret)}"));
+        Assert.Equal(basic, _provider.LastTokenAuthorization);
+        Assert.Equal("S256", _provider.LastAuthorizeQuery!["code_challenge_method"]);
+        Assert.Single(await _service.UsersAsync("rp"));
+    }
+
+    [Fact]
+    public Task IdTokenWithWrongIssuer_Refused()
+    {
+        _provider.MutateIdToken = c => c["iss"] = "https://evil.example/";
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithoutSub_Refused()
+    {
+        _provider.MutateIdToken = c => c.Remove("sub");
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithWrongAudience_Refused()
+    {
+        _provider.MutateIdToken = c => c["aud"] = "someone-else";
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithAnUntrustedExtraAudience_Refused()
+    {
+        _provider.MutateIdToken = c =>
+        {
+            c["aud"] = new[] { TestOidcProvider.ClientId, "someone-else" };
+            c["azp"] = TestOidcProvider.ClientId;
+        };
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithAnotherAuthorizedParty_Refused()
+    {
+        _provider.MutateIdToken = c => c["azp"] = "someone-else";
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithoutIat_Refused()
+    {
+        _provider.MutateIdToken = c => c.Remove("iat");
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenIssuedInTheFuture_Refused()
+    {
+        _provider.MutateIdToken = c => c["iat"] = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task ExpiredIdToken_Refused()
+    {
+        _provider.MutateIdToken = c =>
+        {
+            c["iat"] = DateTimeOffset.UtcNow.AddMinutes(-20).ToUnixTimeSeconds();
+            c["exp"] = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
+        };
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithWrongNonce_Refused()
+    {
+        _provider.MutateIdToken = c => c["nonce"] = "not-the-nonce";
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithAlgNone_Refused()
+    {
+        _provider.Signing = Signing.AlgNone;
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenSignedWithHmac_Refused()
+    {
+        _provider.Signing = Signing.Hmac;
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public Task IdTokenWithABadRs256Signature_Refused()
+    {
+        _provider.Signing = Signing.UnpublishedKey;
+        return AssertRefused("IdTokenInvalid");
+    }
+
+    [Fact]
+    public async Task IdTokenWithoutKid_SingleKeyInTheSet_Accepted()
+    {
+        _provider.Signing = Signing.NoKid;
+
+        using var response = await SignInAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task IdTokenWithoutKid_SeveralKeysInTheSet_AcceptedOnlyIfOneVerifies()
+    {
+        _provider.Signing = Signing.NoKid;
+        _provider.PublishedKeys.Insert(0, TestOidcProvider.NewKey("key-0"));
+
+        using var response = await SignInAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // the key that verifies is in the set
+    }
+
+    [Fact]
+    public async Task ProviderRotatesItsKey_UnknownKidRefreshesTheKeySetOnce()
+    {
+        using (var first = await SignInAsync())
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var rotated = TestOidcProvider.NewKey("key-2");
+        _provider.PublishedKeys.Clear();
+        _provider.PublishedKeys.Add(rotated);
+        _provider.SigningKey = rotated;
+        _provider.Subject = "after-rotation";
+        var jwksBefore = _provider.JwksRequests;
+
+        using var second = await SignInAsync();
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(jwksBefore + 1, _provider.JwksRequests);
+    }
+
+    [Fact]
+    public Task UserInfoWithAnotherSub_Refused()
+    {
+        _provider.UserInfoSub = "somebody-else";
+        return AssertRefused("UserInfoInvalid");
+    }
+
+    [Fact]
+    public Task IssParameterOfAnotherIssuer_Refused()
+    {
+        _provider.IssParameterValue = "https://aai.egi.eu/auth/realms/egi";
+        return AssertRefused("IssuerMismatch");
+    }
+
+    [Fact]
+    public Task IssParameterMissing_WhenAdvertised_Refused()
+    {
+        _provider.SendIssParameter = false;
+        return AssertRefused("IssuerMismatch");
+    }
+
+    [Fact]
+    public async Task IssParameterMissing_WhenNotAdvertised_Accepted()
+    {
+        await using var provider = await TestOidcProvider.StartAsync();
+        provider.AdvertiseIssParameter = false;
+        provider.SendIssParameter = false;
+        await using var service = await ServiceHost.StartAsync([TestTenants.Rp(provider)]);
+        using var browser = new Browser();
+
+        var (response, _) = await browser.FollowAsync(new Uri(service.BaseUrl, "api/tenants/rp/login"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenEndpointDown_503WithRetryAfter_NothingWritten()
+    {
+        _provider.TokenEndpointDown = true;
+
+        using var response = await SignInAsync();
+
+        await AssertProblem(response, HttpStatusCode.ServiceUnavailable, "OidcProviderUnavailable");
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Empty(await _service.UsersAsync("rp"));
+    }
+}
