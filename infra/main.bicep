@@ -20,7 +20,7 @@ param location string = resourceGroup().location
 @description('Tags put on every resource.')
 param tags tagsType = {}
 
-@description('Ids of the tenants the service serves, as in the tenants file. Each needs the Key Vault secret "tenant-<id>-client-secret".')
+@description('Ids of the tenants the service serves, as in the tenants file. Each needs the Key Vault secret "tenant-<id>-client-secret" and gets the app setting TenantSecrets__<id> (a "-" in the id becomes "_").')
 @minLength(1)
 param tenantIds string[]
 
@@ -78,7 +78,7 @@ var deploymentContainerName = 'deployment-package'
 var keyVaultName = 'kv-${environmentName}-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var storageSuffix = environment().suffixes.storage
-var allTags = union(tags, { 'azd-env-name': environmentName, service: 'onboarding' })
+var allTags = union(tags, { environment: environmentName, service: 'onboarding' })
 
 // The value of an app setting that App Service resolves from the vault with the app's identity.
 // Without a version it follows the latest version of the secret (re-read within 24 hours, or at
@@ -194,7 +194,7 @@ module functionApp 'modules/function-app.bicep' = {
   params: {
     name: functionAppName
     location: location
-    tags: union(allTags, { 'azd-service-name': 'onboarding' })
+    tags: allTags
     serverFarmResourceId: plan.outputs.resourceId
     managedIdentities: {
       userAssignedResourceIds: [
@@ -229,6 +229,8 @@ module functionAppSettings 'modules/function-app-settings.bicep' = {
     appSettings: union(
       {
         // Functions host storage, reached with the identity (no AzureWebJobsStorage connection string).
+        // The queue URI completes the host's connection; the identity has no queue role, as no
+        // function uses queues (timers lock with blob leases).
         AzureWebJobsStorage__credential: 'managedidentity'
         AzureWebJobsStorage__clientId: identity.outputs.clientId
         AzureWebJobsStorage__blobServiceUri: 'https://${storageAccountName}.blob.${storageSuffix}'
@@ -246,9 +248,11 @@ module functionAppSettings 'modules/function-app-settings.bicep' = {
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
         OTEL_SERVICE_NAME: otelServiceName
       },
+      // App settings on Linux allow letters, digits, '_' and '.', so a '-' in a tenant id becomes
+      // '_' here (tenants.json: "clientSecretSetting": "TenantSecrets:<id with _ for ->").
       toObject(
         tenantIds,
-        tenantId => 'TenantSecrets__${tenantId}',
+        tenantId => 'TenantSecrets__${replace(tenantId, '-', '_')}',
         tenantId => keyVaultReference(keyVaultName, 'tenant-${tenantId}-client-secret')
       )
     )

@@ -65,18 +65,6 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' = {
       bypass: 'AzureServices'
       defaultAction: 'Allow'
     }
-    encryption: {
-      keySource: 'Microsoft.Storage'
-      requireInfrastructureEncryption: false
-      services: {
-        blob: {
-          enabled: true
-        }
-        table: {
-          enabled: true
-        }
-      }
-    }
   }
 }
 

@@ -87,11 +87,14 @@ public sealed class TemplateContentTests(InfraBuild infra)
         var settings = snapshot.AppSettings();
         var vault = (string?)snapshot.One("Microsoft.KeyVault/vaults")["name"];
 
+        // Linux app setting names take no '-'; Key Vault secret names take no '_'.
+        static string Setting(string tenant) => $"TenantSecrets__{tenant.Replace('-', '_')}";
         Assert.Equal(
-            tenants.Select(tenant => $"TenantSecrets__{tenant}"),
+            tenants.Select(Setting),
             settings.Keys.Where(name => name.StartsWith("TenantSecrets__", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.All(tenants, tenant => Assert.Equal(
-            $"@Microsoft.KeyVault(VaultName={vault};SecretName=tenant-{tenant}-client-secret)", settings[$"TenantSecrets__{tenant}"]));
+            $"@Microsoft.KeyVault(VaultName={vault};SecretName=tenant-{tenant}-client-secret)", settings[Setting(tenant)]));
+        Assert.All(settings.Keys, name => Assert.Matches("^[A-Za-z0-9_.]+$", name));
         Assert.Equal($"@Microsoft.KeyVault(VaultName={vault};SecretName=privacy-hmac-secret)", settings["Privacy__HmacSecret"]);
     }
 
@@ -156,21 +159,24 @@ public sealed class TemplateContentTests(InfraBuild infra)
     }
 
     [Fact]
-    public void RoleAssignments_TheAppsIdentityGetsExactlyItsFourRoles()
+    public void RoleAssignments_AppIdentity_GetsExactlyItsFourRoles()
     {
         var roles = TestEnvironment.OfType(TemplateRules.RoleAssignmentType)
             .Select(assignment => (
                 Role: TemplateRules.AllowedRoles[((string?)assignment["properties"]!["roleDefinitionId"])!.Split('/').Last()].Name,
                 Scope: TemplateRules.ResourceTypeOf(TemplateRules.ScopeOf(assignment)),
-                Principal: (string?)assignment["properties"]!["principalId"]))
+                Principal: (string?)assignment["properties"]!["principalId"],
+                PrincipalType: (string?)assignment["properties"]!["principalType"]))
             .OrderBy(role => role.Role, StringComparer.Ordinal)
             .ToList();
 
         Assert.Equal(
             ["Key Vault Secrets User", "Monitoring Metrics Publisher", "Storage Blob Data Owner", "Storage Table Data Contributor"],
             roles.Select(role => role.Role));
-        Assert.All(roles, role => Assert.Contains("outputs.principalId.value", role.Principal, StringComparison.Ordinal));
-        Assert.All(roles, role => Assert.Equal("ServicePrincipal", "ServicePrincipal"));
+        // The principal is the identity module's output, known only once the identity exists.
+        Assert.All(roles, role => Assert.Matches(@"identity-.*outputs\.principalId\.value\]$", role.Principal));
+        // Set for a new identity, so that the assignment does not wait for directory replication.
+        Assert.All(roles, role => Assert.Equal("ServicePrincipal", role.PrincipalType));
     }
 
     [Fact]
@@ -193,7 +199,8 @@ public sealed class TemplateContentTests(InfraBuild infra)
         Assert.NotEmpty(tagged);
         Assert.All(tagged, resource =>
         {
-            Assert.Equal("test", (string?)resource["tags"]?["azd-env-name"]);
+            Assert.Equal("test", (string?)resource["tags"]?["environment"]);
+            Assert.Equal("onboarding", (string?)resource["tags"]?["service"]);
             Assert.Equal("westeurope", (string?)resource["location"]);
         });
     }

@@ -28,7 +28,8 @@ public static class Html
         return TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
     }
 
-    public static string ErrorBody(ApiError error, string detail) =>
+    public static string ErrorBody(ApiError error, string detail, string? retryUrl) =>
         $"<main class=\"error\"><h1>{E(error.Title)}</h1><p>{E(detail)}</p>" +
+        (retryUrl is null ? "" : $"<p><a href=\"{E(retryUrl)}\">Sign in again</a></p>") +
         $"<p>Reference code: <code>{E(error.Code)}</code></p></main>";
 }

@@ -40,7 +40,7 @@ public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
 
         if (Negotiation.PrefersHtml(request))
         {
-            return Html.Page(error.Status, "Sign-in problem", Html.ErrorBody(error, detail));
+            return Html.Page(error.Status, "Sign-in problem", Html.ErrorBody(error, detail, StartAgainLink(request, error)));
         }
 
         return TypedResults.Json(new ProblemBody(
@@ -50,6 +50,16 @@ public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
             Detail: detail,
             Code: error.Code,
             Message: detail), ApiJson.Options, "application/problem+json", error.Status);
+    }
+
+    /// <summary>Where a person can try again: the tenant's login, for failures a new attempt can fix.</summary>
+    private static string? StartAgainLink(HttpRequest request, ApiError error)
+    {
+        var segments = request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var tenantIndex = Array.IndexOf(segments, "tenants") + 1;
+        return error.Status is >= 400 and < 500 && error != ApiError.TenantNotFound && tenantIndex > 0 && tenantIndex < segments.Length
+            ? $"/{string.Join('/', segments[..(tenantIndex + 1)].Select(Uri.EscapeDataString))}/login"
+            : null;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure handling {Path}")]

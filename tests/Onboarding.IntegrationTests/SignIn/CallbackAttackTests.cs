@@ -99,6 +99,7 @@ public sealed class CallbackAttackTests(DevProviderHost host)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("cancelled or refused", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/api/tenants/demo/login\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
         Assert.Equal(before, await Service.CountAsync("users"));
     }
