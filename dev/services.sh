@@ -81,5 +81,6 @@ export_dev_secrets() {
   PARTNER_CLIENT_SECRET=$(random_secret)
   export DEMO_CLIENT_SECRET OTHER_CLIENT_SECRET PARTNER_CLIENT_SECRET
   export TenantSecrets__demo=$DEMO_CLIENT_SECRET TenantSecrets__other=$OTHER_CLIENT_SECRET
+  export PartnerSecrets__terrascope=$PARTNER_CLIENT_SECRET
   export Privacy__HmacSecret=${Privacy__HmacSecret:-$(random_secret)}
 }

@@ -4,7 +4,7 @@
 // role assignments on each resource it uses, and secrets are Key Vault references.
 //
 // Deploy into an existing resource group:
-//   az deployment group create -g <rg> -f infra/main.bicep -p infra/env/test.bicepparam
+//   az deployment group create -g <rg> -p infra/env/test.bicepparam   (see infra/README-deploy.md)
 import { tagsType } from 'modules/types.bicep'
 
 targetScope = 'resourceGroup'

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Onboarding.Privacy;
 using Onboarding.SignIn;
+using Onboarding.Status;
 using Onboarding.Storage;
 using Onboarding.Tenants;
 using Onboarding.Users;
@@ -48,6 +49,26 @@ public static class ServiceRegistration
         services.AddSingleton<LoginStarter>();
         services.AddSingleton<CallbackHandler>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<SignInRecorder>();
+        services.AddSingleton<TokenSightings>();
+        services.AddSingleton<BearerAuthenticator>();
+        services.AddSingleton<MeService>();
+        services.AddMemoryCache();
+        services.AddSingleton<PartnerLinkChecker>();
+        services.AddSingleton<PartnerRecheckStore>();
+        services.AddSingleton<StatusService>();
+        services.AddSingleton<PartnerRechecks>();
+        services.AddHttpClient(PartnerLinkChecker.HttpClientName)
+            .AddStandardResilienceHandler(resilience =>
+            {
+                // A slow partner must not hold up a sign-in: a few seconds, then "unknown".
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(8);
+                resilience.Retry.MaxRetryAttempts = 2;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.Retry.UseJitter = true;
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
+            });
         services.AddSingleton<Pseudonymizer>();
         return services;
     }

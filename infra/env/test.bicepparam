@@ -1,11 +1,11 @@
 // The test environment. Deploy with:
-//   az deployment group create -g rg-onboarding-test -f infra/main.bicep -p infra/env/test.bicepparam
+//   az deployment group create -g rg-onboarding-test -p infra/env/test.bicepparam
 using '../main.bicep'
 
 param environmentName = 'test'
 
 param tags = {
-  environment: 'test'
+  project: 'openeo-onboarding'
 }
 
 // One entry per tenant in tenants.json; each needs the vault secret tenant-<id>-client-secret.

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Onboarding.Functions.Http;
 using Onboarding.SignIn;
+using Onboarding.Functions.Status;
+using Onboarding.Functions.Users;
 using static Onboarding.Functions.Http.Html;
 
 namespace Onboarding.Functions.SignIn;
@@ -18,37 +20,23 @@ public static class SignInResponses
             return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
         }
 
-        var body = SignInBody.From(result);
-        return Negotiation.WantsJson(request) ? TypedResults.Json(body, ApiJson.Options) : Page(200, "Signed in", HtmlBody(body, result.Tenant.DisplayName));
+        var body = UserBody.From(result.Tenant.Id, result.Recorded);
+        return Negotiation.WantsJson(request)
+            ? TypedResults.Json(body, ApiJson.Options)
+            : Page(200, "Signed in", HtmlBody(body, result));
     }
 
-    private static string HtmlBody(SignInBody body, string platform) => $"""
+    private static string HtmlBody(UserBody body, SignInResult result) => $"""
         <main>
-          <h1>Welcome{(body.FirstLogin ? "" : " back")} to {E(platform)}</h1>
-          <p>You are signed in. This is what we keep about you:</p>
+          <h1>Welcome{(body.FirstLogin ? "" : " back")} to {E(result.Tenant.DisplayName)}</h1>
+          {StatusHtml.Steps(result.Recorded.Status)}
+          <h2>What we keep about you</h2>
           <dl>
             <dt>Email</dt><dd>{E(body.Email ?? "not shared by your login provider")}</dd>
             <dt>Institution</dt><dd>{E(body.Institution ?? "unknown")}</dd>
             <dt>Country</dt><dd>{E(body.Country ?? "unknown")}</dd>
-            <dt>Signed in</dt><dd>{body.SignInCount} time(s), first on {E(body.FirstSignInAt.ToString("yyyy-MM-dd"))}</dd>
+            <dt>Signed in</dt><dd>{body.SignInCount} time(s), first on {E(body.FirstSignInAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))}</dd>
           </dl>
         </main>
         """;
-}
-
-/// <summary>The JSON answer of a completed sign-in.</summary>
-public sealed record SignInBody(
-    string Tenant,
-    string UserId,
-    string? Email,
-    string? Institution,
-    string? Country,
-    bool FirstLogin,
-    DateTimeOffset FirstSignInAt,
-    DateTimeOffset LastSignInAt,
-    int SignInCount)
-{
-    public static SignInBody From(SignInResult result) => new(
-        result.Tenant.Id, result.User.UserId, result.User.Email, result.User.Institution, result.User.Country,
-        result.FirstSignIn, result.User.FirstSignInAt, result.User.LastSignInAt, result.User.SignInCount);
 }

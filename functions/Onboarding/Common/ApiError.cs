@@ -40,6 +40,15 @@ public sealed record ApiError(string Code, int Status, string Title)
     public static readonly ApiError UserInfoInvalid =
         new("UserInfoInvalid", 400, "The identity provider's account details do not match the sign-in. Please start again.");
 
+    public static readonly ApiError AuthenticationRequired =
+        new("AuthenticationRequired", 401, "Unauthorized: send a bearer token (Authorization: Bearer <token>).");
+
+    public static readonly ApiError AuthenticationSchemeInvalid =
+        new("AuthenticationSchemeInvalid", 403, "Invalid authentication scheme: use Bearer.");
+
+    public static readonly ApiError TokenInvalid =
+        new("TokenInvalid", 403, "Authorization token has expired or is invalid. Please authenticate again.");
+
     public static readonly ApiError OidcProviderUnavailable =
         new("OidcProviderUnavailable", 503, "The identity provider cannot be reached right now. Please try again in a minute.");
 

@@ -13,7 +13,10 @@ namespace Onboarding.SignIn;
 /// <summary>The query parameters the provider sends to the redirect URI.</summary>
 public sealed record CallbackParameters(string? Code, string? State, string? Iss, string? Error);
 
-public sealed record SignInResult(Tenant Tenant, UserRecord User, bool FirstSignIn, Uri? ReturnTo);
+public sealed record SignInResult(Tenant Tenant, RecordedSignIn Recorded, Uri? ReturnTo)
+{
+    public UserRecord User => Recorded.User;
+}
 
 /// <summary>
 /// Completes a login. Every check of SECURITY.md "At the callback" runs, in that order, before
@@ -25,7 +28,7 @@ public sealed partial class CallbackHandler(
     ProviderMetadata metadata,
     ProviderClient provider,
     IdTokenValidator idTokens,
-    UserStore users,
+    SignInRecorder recorder,
     Pseudonymizer pseudonyms,
     TimeProvider time,
     IOptions<SignInOptions> options,
@@ -39,7 +42,7 @@ public sealed partial class CallbackHandler(
         {
             var result = await CompleteAsync(tenant, callback, browserBinding, cancellationToken);
             var userRef = pseudonyms.LogReference(result.User.UserId);
-            LogSignIn(tenant.Id, userRef, result.FirstSignIn);
+            LogSignIn(tenant.Id, userRef, result.Recorded.FirstSignIn);
             return result;
         }
         catch (OnboardingException e)
@@ -104,11 +107,8 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.UserInfoInvalid, "userinfo sub differs from the id token's");
         }
 
-        var profile = ProfileMapper.Map(tenant, Merge(idToken, userInfo))
-            ?? throw Fail(ApiError.UserInfoInvalid, $"no {tenant.UserKeyClaim} claim");
-
-        var (user, first) = await users.RecordSignInAsync(tenant.Id, profile, cancellationToken);
-        return new SignInResult(tenant, user, first, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
+        var recorded = await recorder.RecordAsync(tenant, Merge(idToken, userInfo), cancellationToken);
+        return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
     }
 
     /// <summary>

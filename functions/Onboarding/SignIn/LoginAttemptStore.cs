@@ -8,7 +8,7 @@ namespace Onboarding.SignIn;
 /// A started login, kept server-side until its callback (partition = tenant, row = hash of state).
 /// The state itself is never stored: a leaked table does not reveal live states.
 /// </summary>
-public sealed class LoginAttemptEntity : ITableEntity
+public sealed class LoginAttemptEntity : IExpiringEntity
 {
     public string PartitionKey { get; set; } = "";
     public string RowKey { get; set; } = "";
@@ -49,8 +49,10 @@ public sealed class LoginAttemptStore(TableStore tables)
         var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(attempt.PartitionKey, attempt.RowKey, attempt.ETag, cancellationToken);
-            return true;
+            // The SDK reports a delete of a missing entity as success (404 in the response), so the
+            // status is what tells the winner of a race from the loser.
+            var response = await table.DeleteEntityAsync(attempt.PartitionKey, attempt.RowKey, attempt.ETag, cancellationToken);
+            return response.Status is >= 200 and < 300;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
@@ -58,30 +60,6 @@ public sealed class LoginAttemptStore(TableStore tables)
         }
     }
 
-    /// <summary>Deletes attempts that expired before <paramref name="now"/>; at most <paramref name="limit"/> per call.</summary>
-    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
-        var filter = TableClient.CreateQueryFilter<LoginAttemptEntity>(a => a.ExpiresAt < now);
-        var deleted = 0;
-        await foreach (var attempt in table.QueryAsync<LoginAttemptEntity>(filter,
-            select: [nameof(ITableEntity.PartitionKey), nameof(ITableEntity.RowKey)], cancellationToken: cancellationToken))
-        {
-            try
-            {
-                await table.DeleteEntityAsync(attempt.PartitionKey, attempt.RowKey, ETag.All, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.Status == 404)
-            {
-                // Consumed by its callback in the meantime.
-            }
-
-            if (++deleted >= limit)
-            {
-                break;
-            }
-        }
-
-        return deleted;
-    }
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        await ExpiringEntities.PurgeAsync(await tables.GetAsync(Table.LoginAttempts, cancellationToken), now, limit, cancellationToken);
 }

@@ -8,6 +8,8 @@ public enum Table
 {
     Users,
     LoginAttempts,
+    PartnerRechecks,
+    TokenSightings,
 }
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Onboarding.Status;
+
 namespace Onboarding.Tenants;
 
 /// <summary>One platform served by this deployment, validated at start-up.</summary>
@@ -22,6 +24,17 @@ public sealed class Tenant
 
     /// <summary>A claim holding an ISO country code, when the tenant's provider has one.</summary>
     public string? CountryClaim { get; init; }
+
+    /// <summary>The id clients use in openEO bearer tokens: <c>Bearer oidc/&lt;id&gt;/&lt;token&gt;</c>.</summary>
+    public string OpenEoProviderId { get; init; } = "egi";
+
+    /// <summary>How long the provider's access tokens live, when a token does not say (opaque tokens).</summary>
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    public required MembershipPolicy Membership { get; init; }
+
+    /// <summary>Partner back-ends whose accounts must be linked, in the order their steps are shown.</summary>
+    public IReadOnlyList<PartnerSettings> Partners { get; init; } = [];
 
     public string MetadataAddress => Issuer.TrimEnd('/') + "/.well-known/openid-configuration";
 

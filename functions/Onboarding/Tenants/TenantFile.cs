@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Onboarding.Status;
 
 namespace Onboarding.Tenants;
 
@@ -112,6 +113,19 @@ public static partial class TenantFile
             throw new TenantConfigurationException($"{at}.userKeyClaim: must be 'sub' or 'voperson_id'.");
         }
 
+        var membership = ValidateMembership(d.Membership, $"{at}.membership");
+        var partners = new List<PartnerSettings>();
+        for (var j = 0; j < (d.Partners?.Count ?? 0); j++)
+        {
+            var partner = ValidatePartner(d.Partners![j], $"{at}.partners[{j}]", settings);
+            if (partner.Id is StatusSteps.Account or StatusSteps.Membership || partners.Any(p => p.Id == partner.Id))
+            {
+                throw new TenantConfigurationException($"{at}.partners[{j}].id: '{partner.Id}' is taken.");
+            }
+
+            partners.Add(partner);
+        }
+
         return new Tenant
         {
             Id = id,
@@ -123,8 +137,64 @@ public static partial class TenantFile
             AllowedReturnOrigins = origins,
             UserKeyClaim = userKeyClaim,
             CountryClaim = string.IsNullOrWhiteSpace(d.CountryClaim) ? null : d.CountryClaim,
+            OpenEoProviderId = string.IsNullOrWhiteSpace(d.OpenEoProviderId) ? "egi" : d.OpenEoProviderId,
+            AccessTokenLifetime = d.AccessTokenLifetime ?? TimeSpan.FromHours(1),
+            Membership = membership,
+            Partners = partners,
         };
     }
+
+    private static MembershipPolicy ValidateMembership(MembershipDocument? d, string at)
+    {
+        if (d is null)
+        {
+            throw new TenantConfigurationException($"{at}: is required (the virtual organisation and its enrolment page).");
+        }
+
+        return new MembershipPolicy
+        {
+            Vo = Required(d.Vo, $"{at}.vo"),
+            Namespaces = (d.Namespaces is { Count: > 0 } ns ? ns : ["urn:mace:egi.eu"]).ToHashSet(StringComparer.Ordinal),
+            Authorities = (d.Authorities is { Count: > 0 } au ? au : ["aai.egi.eu"]).ToHashSet(StringComparer.Ordinal),
+            Roles = d.Roles ?? [],
+            AcceptMembershipWithoutRole = d.AcceptMembershipWithoutRole ?? false,
+            EnrolmentUrl = AbsoluteHttps(d.EnrolmentUrl, $"{at}.enrolmentUrl"),
+            RoleUrl = d.RoleUrl is null ? null : AbsoluteHttps(d.RoleUrl, $"{at}.roleUrl"),
+        };
+    }
+
+    private static PartnerSettings ValidatePartner(PartnerDocument d, string at, IConfiguration settings)
+    {
+        var id = Required(d.Id, $"{at}.id");
+        if (!TenantId().IsMatch(id))
+        {
+            throw new TenantConfigurationException($"{at}.id: '{id}' must be 2-32 lower-case letters, digits or '-'.");
+        }
+
+        var secretSetting = Required(d.ClientSecretSetting, $"{at}.clientSecretSetting");
+        return new PartnerSettings
+        {
+            Id = id,
+            DisplayName = d.DisplayName ?? id,
+            AdminBaseUrl = new Uri(AbsoluteHttps(d.AdminBaseUrl, $"{at}.adminBaseUrl")),
+            Realm = Required(d.Realm, $"{at}.realm"),
+            IdpAlias = Required(d.IdpAlias, $"{at}.idpAlias"),
+            TokenEndpoint = new Uri(AbsoluteHttps(d.TokenEndpoint, $"{at}.tokenEndpoint")),
+            ClientId = Required(d.ClientId, $"{at}.clientId"),
+            ClientSecret = settings[secretSetting] is { Length: > 0 } secret
+                ? secret
+                : throw new TenantConfigurationException(
+                    $"{at}.clientSecretSetting: the setting '{secretSetting}' is not set (it holds the partner client secret)."),
+            LinkUrl = AbsoluteHttps(d.LinkUrl, $"{at}.linkUrl"),
+            CacheFor = d.CacheFor ?? TimeSpan.FromMinutes(10),
+            RecheckFor = d.RecheckFor ?? TimeSpan.FromDays(14),
+        };
+    }
+
+    private static string AbsoluteHttps(string? value, string at) =>
+        IsSecureOrLoopback(Required(value, at), out _)
+            ? value!
+            : throw new TenantConfigurationException($"{at}: must be an absolute https URL (http only on loopback).");
 
     private static string Required(string? value, string at) =>
         string.IsNullOrWhiteSpace(value) ? throw new TenantConfigurationException($"{at}: is required.") : value;
@@ -159,4 +229,34 @@ public sealed record TenantDocument
     public IReadOnlyList<string>? AllowedReturnOrigins { get; init; }
     public string? UserKeyClaim { get; init; }
     public string? CountryClaim { get; init; }
+    public string? OpenEoProviderId { get; init; }
+    public TimeSpan? AccessTokenLifetime { get; init; }
+    public MembershipDocument? Membership { get; init; }
+    public IReadOnlyList<PartnerDocument>? Partners { get; init; }
+}
+
+public sealed record MembershipDocument
+{
+    public string? Vo { get; init; }
+    public IReadOnlyList<string>? Namespaces { get; init; }
+    public IReadOnlyList<string>? Authorities { get; init; }
+    public IReadOnlyList<string>? Roles { get; init; }
+    public bool? AcceptMembershipWithoutRole { get; init; }
+    public string? EnrolmentUrl { get; init; }
+    public string? RoleUrl { get; init; }
+}
+
+public sealed record PartnerDocument
+{
+    public string? Id { get; init; }
+    public string? DisplayName { get; init; }
+    public string? AdminBaseUrl { get; init; }
+    public string? Realm { get; init; }
+    public string? IdpAlias { get; init; }
+    public string? TokenEndpoint { get; init; }
+    public string? ClientId { get; init; }
+    public string? ClientSecretSetting { get; init; }
+    public string? LinkUrl { get; init; }
+    public TimeSpan? CacheFor { get; init; }
+    public TimeSpan? RecheckFor { get; init; }
 }

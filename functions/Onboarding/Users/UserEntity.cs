@@ -1,5 +1,7 @@
 using Azure;
+using System.Text.Json;
 using Azure.Data.Tables;
+using Onboarding.Status;
 
 namespace Onboarding.Users;
 
@@ -23,6 +25,19 @@ public sealed class UserEntity : ITableEntity
     public DateTimeOffset LastSignInAt { get; set; }
     public int SignInCount { get; set; }
 
+    /// <summary>The onboarding status (<see cref="StoredStatus"/>) as JSON: states, roles, first-completed times.</summary>
+    public string? Status { get; set; }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public StoredStatus ReadStatus() =>
+        Status is null ? StoredStatus.Empty : JsonSerializer.Deserialize<StoredStatus>(Status, Json) ?? StoredStatus.Empty;
+
+    public void WriteStatus(StoredStatus status) => Status = JsonSerializer.Serialize(status, Json);
+
     public UserRecord ToRecord() => new(PartitionKey, RowKey, Issuer, Subject, Email, Institution, Country,
-        FirstSignInAt, LastSignInAt, SignInCount);
+        FirstSignInAt, LastSignInAt, SignInCount, ReadStatus());
 }

@@ -1,3 +1,5 @@
+using Onboarding.Status;
+
 namespace Onboarding.Users;
 
 /// <summary>A user as the service knows them: ids, the three allowed attributes, and counters.</summary>
@@ -11,4 +13,5 @@ public sealed record UserRecord(
     string? Country,
     DateTimeOffset FirstSignInAt,
     DateTimeOffset LastSignInAt,
-    int SignInCount);
+    int SignInCount,
+    StoredStatus Status);

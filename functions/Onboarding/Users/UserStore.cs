@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Onboarding.Status;
 using Onboarding.Storage;
 
 namespace Onboarding.Users;
@@ -20,8 +21,10 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// Creates the user on their first sign-in or updates them on a later one. Concurrent sign-ins
     /// of one person both count: a lost race (409 on create, 412 on update) re-reads and retries.
     /// </summary>
+    /// <param name="status">The new status from the stored one (null for a new user) and the time of this sign-in.</param>
     public async Task<(UserRecord User, bool FirstSignIn)> RecordSignInAsync(
-        string tenantId, SignInProfile profile, CancellationToken cancellationToken)
+        string tenantId, SignInProfile profile, Func<StoredStatus?, DateTimeOffset, StoredStatus> status,
+        CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -33,6 +36,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 if (!found.HasValue)
                 {
                     var created = NewEntity(tenantId, profile, now);
+                    created.WriteStatus(status(null, now));
                     await table.AddEntityAsync(created, cancellationToken);
                     return (created.ToRecord(), true);
                 }
@@ -43,12 +47,46 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 entity.Country = profile.Country;
                 entity.LastSignInAt = now;
                 entity.SignInCount++;
+                entity.WriteStatus(status(entity.ReadStatus(), now));
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 return (entity.ToRecord(), false);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 // Someone else wrote first: read again and apply this sign-in on top.
+            }
+        }
+    }
+
+    /// <summary>Applies a status change to an existing user; null when the user does not exist (any more).</summary>
+    public async Task<UserRecord?> UpdateStatusAsync(string tenantId, string userId,
+        Func<StoredStatus, DateTimeOffset, StoredStatus> status, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Users, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await table.GetEntityIfExistsAsync<UserEntity>(tenantId, userId, cancellationToken: cancellationToken);
+            if (!found.HasValue)
+            {
+                return null;
+            }
+
+            var entity = found.Value!;
+            var before = entity.Status;
+            entity.WriteStatus(status(entity.ReadStatus(), time.GetUtcNow()));
+            if (entity.Status == before)
+            {
+                return entity.ToRecord(); // nothing changed: no write
+            }
+
+            try
+            {
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                return entity.ToRecord();
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412 && attempt < MaxAttempts)
+            {
+                // Changed (or erased) meanwhile: read again.
             }
         }
     }

@@ -54,6 +54,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["TenantSecrets:other"] = Environment.GetEnvironmentVariable("OTHER_CLIENT_SECRET"),
             ["TenantSecrets:rp"] = TestOidcProvider.ClientSecret,
             ["TenantSecrets:down"] = "unused-secret",
+            ["PartnerSecrets:terrascope"] = Environment.GetEnvironmentVariable("PARTNER_CLIENT_SECRET"),
             ["Logging:LogLevel:Default"] = "Debug",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

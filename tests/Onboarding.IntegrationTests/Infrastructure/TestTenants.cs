@@ -8,9 +8,35 @@ public static class TestTenants
     private static readonly string[] Scopes =
         ["openid", "email", "eduperson_entitlement", "eduperson_scoped_affiliation", "voperson_id"];
 
-    public static TenantDocument Demo(int servicePort) => OnDevProvider("demo", servicePort);
+    public static readonly MembershipDocument OpenEoMembership = new()
+    {
+        Vo = "vo.openeo.cloud",
+        Namespaces = ["urn:mace:egi.eu", "urn:mace:egi-dev.eu"],
+        Authorities = ["aai.egi.eu", "aai.egi-dev.eu"],
+        Roles = ["30-Day-Trial", "Early_Adopter", "Basic_User", "Professional_User", "University_Student",
+            "University_Group_License", "Platform_Developer"],
+        EnrolmentUrl = "https://aai.egi.eu/auth/realms/id/account/#/enroll?groupPath=/vo.openeo.cloud",
+    };
 
-    public static TenantDocument Other(int servicePort) => OnDevProvider("other", servicePort);
+    /// <summary>The development partner service (Terrascope-like), or a dead address when <paramref name="down"/>.</summary>
+    public static PartnerDocument Terrascope(bool down = false) => new()
+    {
+        Id = "terrascope",
+        DisplayName = "Terrascope",
+        AdminBaseUrl = down ? $"http://127.0.0.1:{TestEnvironment.FreePort()}" : TestEnvironment.PartnerBaseUrl,
+        Realm = "terrascope",
+        IdpAlias = "egi",
+        TokenEndpoint = $"{TestEnvironment.IdpBaseUrl}/realms/demo/protocol/openid-connect/token",
+        ClientId = "terrascope-partner",
+        ClientSecretSetting = "PartnerSecrets:terrascope",
+        LinkUrl = "https://portal.terrascope.be/",
+    };
+
+    /// <summary>Tenant demo: the development provider's demo realm, with Terrascope as partner.</summary>
+    public static TenantDocument Demo(int servicePort) => OnDevProvider("demo", servicePort) with { Partners = [Terrascope()] };
+
+    /// <summary>Tenant other: its own realm and client; its partner is down, to show a partner outage never blocks a sign-in.</summary>
+    public static TenantDocument Other(int servicePort) => OnDevProvider("other", servicePort) with { Partners = [Terrascope(down: true)] };
 
     public static TenantDocument OnDevProvider(string realm, int servicePort) => new()
     {
@@ -22,6 +48,7 @@ public static class TestTenants
         Scopes = Scopes,
         AllowedReturnOrigins = [$"http://127.0.0.1:{servicePort}", "https://editor.openeo.cloud"],
         UserKeyClaim = "voperson_id",
+        Membership = OpenEoMembership,
     };
 
     public static TenantDocument Rp(TestOidcProvider provider) => new()
@@ -34,6 +61,7 @@ public static class TestTenants
         Scopes = ["openid", "email"],
         AllowedReturnOrigins = ["https://editor.openeo.cloud"],
         UserKeyClaim = "sub",
+        Membership = OpenEoMembership,
     };
 
     /// <summary>A tenant whose provider is down: nothing listens on its port.</summary>
@@ -43,5 +71,6 @@ public static class TestTenants
         Issuer = $"http://127.0.0.1:{TestEnvironment.FreePort()}/realms/down",
         ClientId = "onboarding-down",
         ClientSecretSetting = "TenantSecrets:down",
+        Membership = OpenEoMembership,
     };
 }

@@ -19,7 +19,7 @@ public sealed class LoginAttemptExpiryTests : IAsyncLifetime
         _provider = await TestOidcProvider.StartAsync(_clock);
         // The purge timer would race these tests' clock jumps; it has tests of its own below.
         _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock,
-            settings: new Dictionary<string, string?> { ["AzureWebJobs.PurgeLoginAttempts.Disabled"] = "true" });
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true" });
     }
 
     public async ValueTask DisposeAsync()
@@ -95,7 +95,7 @@ public sealed class LoginAttemptPurgeTests : IAsyncLifetime
 
         // Running it again is harmless: the live attempt stays.
         var scheduler = _service.Services.GetRequiredService<TimerFunctionScheduler>();
-        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == "PurgeLoginAttempts").Function,
+        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == "PurgeExpiredSignInState").Function,
             TestContext.Current.CancellationToken);
         Assert.Equal(1, await _service.CountAsync("loginattempts"));
     }

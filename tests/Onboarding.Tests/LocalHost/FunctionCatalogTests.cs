@@ -22,7 +22,7 @@ public sealed class FunctionCatalogTests
     [Fact]
     public void Discover_FindsTimerFunctions_WithSchedulesNCrontabParses()
     {
-        var timer = Assert.Single(Catalog.Timers, t => t.Name == "PurgeLoginAttempts");
+        var timer = Assert.Single(Catalog.Timers, t => t.Name == "PurgeExpiredSignInState");
         var schedule = TimerFunctionScheduler.Parse(TimerFunctionScheduler.ResolveSchedule(timer.Schedule, new ConfigurationBuilder().Build()));
         var next = schedule.GetNextOccurrence(new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc));
         Assert.Equal(new DateTime(2026, 1, 1, 0, 10, 0, DateTimeKind.Utc), next);

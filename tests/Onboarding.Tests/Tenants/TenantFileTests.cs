@@ -17,6 +17,11 @@ public sealed class TenantFileTests
         ClientSecretSetting = "TenantSecrets:demo",
         AllowedReturnOrigins = ["https://editor.openeo.cloud"],
         UserKeyClaim = "voperson_id",
+        Membership = new MembershipDocument
+        {
+            Vo = "vo.openeo.cloud",
+            EnrolmentUrl = "https://aai.egi.eu/auth/realms/id/account/#/enroll?groupPath=/vo.openeo.cloud",
+        },
     };
 
     [Fact]
@@ -39,6 +44,11 @@ public sealed class TenantFileTests
     [InlineData("origin", "tenants[0].allowedReturnOrigins[0]")]
     [InlineData("scopes", "tenants[0].scopes")]
     [InlineData("userKey", "tenants[0].userKeyClaim")]
+    [InlineData("membership", "tenants[0].membership")]
+    [InlineData("vo", "tenants[0].membership.vo")]
+    [InlineData("enrolment", "tenants[0].membership.enrolmentUrl")]
+    [InlineData("partnerSecret", "tenants[0].partners[0].clientSecretSetting")]
+    [InlineData("partnerId", "tenants[0].partners[0].id")]
     public void Validate_BadField_ErrorNamesTheField(string broken, string field)
     {
         var document = broken switch
@@ -50,12 +60,40 @@ public sealed class TenantFileTests
             "secret" => Valid() with { ClientSecretSetting = "TenantSecrets:missing" },
             "origin" => Valid() with { AllowedReturnOrigins = ["https://editor.openeo.cloud/path"] },
             "scopes" => Valid() with { Scopes = ["email"] },
-            _ => Valid() with { UserKeyClaim = "email" },
+            "userKey" => Valid() with { UserKeyClaim = "email" },
+            "membership" => Valid() with { Membership = null },
+            "vo" => Valid() with { Membership = Valid().Membership! with { Vo = " " } },
+            "enrolment" => Valid() with { Membership = Valid().Membership! with { EnrolmentUrl = "http://aai.egi.eu/enrol" } },
+            "partnerSecret" => Valid() with { Partners = [Partner() with { ClientSecretSetting = "PartnerSecrets:missing" }] },
+            _ => Valid() with { Partners = [Partner() with { Id = "membership" }] },
         };
 
         var error = Assert.Throws<TenantConfigurationException>(() => TenantFile.Validate([document], Settings));
 
         Assert.StartsWith(field + ":", error.Message, StringComparison.Ordinal);
+    }
+
+    private static PartnerDocument Partner() => new()
+    {
+        Id = "terrascope",
+        AdminBaseUrl = "https://sso.terrascope.be/auth",
+        Realm = "terrascope",
+        IdpAlias = "egi",
+        TokenEndpoint = "https://sso.terrascope.be/auth/realms/terrascope/protocol/openid-connect/token",
+        ClientId = "onboarding",
+        ClientSecretSetting = "TenantSecrets:demo",
+        LinkUrl = "https://portal.terrascope.be/",
+    };
+
+    [Fact]
+    public void Validate_Partner_ResolvesItsSecretAndDefaults()
+    {
+        var tenant = Assert.Single(TenantFile.Validate([Valid() with { Partners = [Partner()] }], Settings));
+
+        var partner = Assert.Single(tenant.Partners);
+        Assert.Equal("s3cret", partner.ClientSecret);
+        Assert.Equal(TimeSpan.FromDays(14), partner.RecheckFor);
+        Assert.Equal(["urn:mace:egi.eu"], tenant.Membership.Namespaces);
     }
 
     [Fact]
@@ -79,6 +117,7 @@ public sealed class TenantFileTests
         {
             ["TenantSecrets:demo"] = "a",
             ["TenantSecrets:other"] = "b",
+            ["PartnerSecrets:terrascope"] = "c",
         }).Build();
 
         var tenants = TenantFile.Load(Path.Combine(RepoRoot.Path, "dev", "tenants.json"), settings);

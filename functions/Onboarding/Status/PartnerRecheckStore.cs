@@ -1,0 +1,62 @@
+using Azure;
+using Azure.Data.Tables;
+using Onboarding.Storage;
+
+namespace Onboarding.Status;
+
+/// <summary>
+/// Users whose partner step is not done yet, with when to look again (partition = tenant, row = user
+/// id). The re-check timer reads only the due ones of each tenant, a bounded number per run.
+/// </summary>
+public sealed class PartnerRecheckEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset DueAt { get; set; }
+
+    /// <summary>After this, stop re-checking: the person has not linked within the tenant's window.</summary>
+    public DateTimeOffset Until { get; set; }
+}
+
+public sealed class PartnerRecheckStore(TableStore tables)
+{
+    public async Task ScheduleAsync(string tenantId, string userId, DateTimeOffset dueAt, DateTimeOffset until,
+        CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
+        await table.UpsertEntityAsync(new PartnerRecheckEntity
+        {
+            PartitionKey = tenantId,
+            RowKey = userId,
+            DueAt = dueAt,
+            Until = until,
+        }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task RemoveAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
+        await table.DeleteEntityAsync(tenantId, userId, ETag.All, cancellationToken); // 404 is not an error here
+    }
+
+    public async Task<IReadOnlyList<PartnerRecheckEntity>> DueAsync(string tenantId, DateTimeOffset now, int limit,
+        CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
+        var filter = TableClient.CreateQueryFilter<PartnerRecheckEntity>(e => e.PartitionKey == tenantId && e.DueAt <= now);
+        var due = new List<PartnerRecheckEntity>();
+        await foreach (var entity in table.QueryAsync<PartnerRecheckEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
+        {
+            due.Add(entity);
+            if (due.Count >= limit)
+            {
+                break;
+            }
+        }
+
+        return due;
+    }
+}
