@@ -18,7 +18,7 @@ public sealed record Entitlement(string Namespace, string Vo, IReadOnlyList<stri
             return null;
         }
 
-        var hash = value.LastIndexOf('#');
+        var hash = value.IndexOf('#', StringComparison.Ordinal);
         var group = value.IndexOf(GroupMarker, StringComparison.Ordinal);
         if (hash <= 0 || hash == value.Length - 1 || group <= 0 || group + GroupMarker.Length >= hash)
         {

@@ -1,8 +1,9 @@
 namespace Onboarding.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// One service host on the port the development provider accepts redirect URIs for, shared by
-/// every test in the <see cref="DevProviderCollection"/> (which therefore run one at a time).
+/// A service host on the one port the development provider accepts redirect URIs for, with fresh
+/// tables for each test class. The classes that use it share the <see cref="DevProviderCollection"/>,
+/// so they run one after another and never hold the port at the same time.
 /// </summary>
 public sealed class DevProviderHost : IAsyncLifetime
 {
@@ -18,7 +19,7 @@ public sealed class DevProviderHost : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class DevProviderCollection : ICollectionFixture<DevProviderHost>
+public sealed class DevProviderCollection
 {
     public const string Name = "development provider";
 }

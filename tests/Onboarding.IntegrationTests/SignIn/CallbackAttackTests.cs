@@ -11,7 +11,7 @@ namespace Onboarding.IntegrationTests.SignIn;
 /// Each fails with a clear code and writes no user.
 /// </summary>
 [Collection(DevProviderCollection.Name)]
-public sealed class CallbackAttackTests(DevProviderHost host)
+public sealed class CallbackAttackTests(DevProviderHost host) : IClassFixture<DevProviderHost>
 {
     private ServiceHost Service => host.Service;
 

@@ -7,7 +7,7 @@ namespace Onboarding.IntegrationTests.SignIn;
 
 /// <summary>Whole sign-ins through the development identity provider (oidc-provider) and Azurite.</summary>
 [Collection(DevProviderCollection.Name)]
-public sealed class SignInFlowTests(DevProviderHost host)
+public sealed class SignInFlowTests(DevProviderHost host) : IClassFixture<DevProviderHost>
 {
     private ServiceHost Service => host.Service;
 

@@ -1,0 +1,100 @@
+using Onboarding.Status;
+
+namespace Onboarding.Tests.Status;
+
+public sealed class StatusStepsTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly Onboarding.Tenants.Tenant Tenant = TenantFactory.Create();
+
+    private static Membership Member(params string[] roles) => new(true, roles, 0);
+
+    private static StatusObservation Observed(Membership? membership, LinkState? terrascope) =>
+        new(membership, terrascope is { } s ? new Dictionary<string, LinkState> { ["terrascope"] = s } : new Dictionary<string, LinkState>());
+
+    [Fact]
+    public void Merge_AllDone_ReadyWithFirstCompletedTimes()
+    {
+        var stored = StatusSteps.Merge(Tenant, null, Observed(Member("Early_Adopter"), LinkState.Linked), T0);
+        var status = StatusSteps.Describe(Tenant, stored, T0);
+
+        Assert.True(status.Ready);
+        Assert.Equal(["account", "membership", "terrascope"], status.Steps.Select(s => s.Id));
+        Assert.All(status.Steps, s => Assert.Equal(T0, s.CompletedAt));
+        Assert.Equal(T0, stored.ReadyAt);
+        Assert.Equal(["Early_Adopter"], status.Roles);
+    }
+
+    [Fact]
+    public void Merge_KeepsTheFirstCompletedTime_AcrossLaterSignIns()
+    {
+        var first = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.NotLinked), T0);
+        var second = StatusSteps.Merge(Tenant, first, Observed(Member("Basic_User"), LinkState.Linked), T0.AddDays(3));
+        var third = StatusSteps.Merge(Tenant, second, Observed(Member("Basic_User"), LinkState.Linked), T0.AddDays(9));
+
+        Assert.Equal(T0, third.Step("membership")!.FirstDoneAt);
+        Assert.Equal(T0.AddDays(3), third.Step("terrascope")!.FirstDoneAt);
+        Assert.Equal(T0.AddDays(3), third.ReadyAt);
+    }
+
+    [Fact]
+    public void Merge_PartnerDown_DoesNotUndoAConfirmedLink_ButIsUnknownOtherwise()
+    {
+        var linked = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.Linked), T0);
+        var notYet = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.NotLinked), T0);
+
+        Assert.Equal(StepState.Done, StatusSteps.Merge(Tenant, linked, Observed(null, LinkState.Unknown), T0).Step("terrascope")!.State);
+        Assert.Equal(StepState.Unknown, StatusSteps.Merge(Tenant, notYet, Observed(null, LinkState.Unknown), T0).Step("terrascope")!.State);
+    }
+
+    [Fact]
+    public void Merge_WithoutAMembershipObservation_KeepsTheStoredOne()
+    {
+        var stored = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.NotLinked), T0);
+
+        var rechecked = StatusSteps.Merge(Tenant, stored, Observed(null, LinkState.Linked), T0.AddHours(1));
+
+        Assert.Equal(StepState.Done, rechecked.Step("membership")!.State);
+        Assert.Equal(["Basic_User"], rechecked.Roles);
+    }
+
+    [Fact]
+    public void Describe_NotAMember_PointsToEnrolment()
+    {
+        var stored = StatusSteps.Merge(Tenant, null, Observed(new Membership(false, [], 0), LinkState.NotLinked), T0);
+
+        var status = StatusSteps.Describe(Tenant, stored, T0);
+
+        var membership = status.Steps.Single(s => s.Id == "membership");
+        Assert.Equal(StepState.ActionRequired, membership.State);
+        Assert.Equal("https://aai.egi.eu/auth/realms/id/account/#/enroll?groupPath=/vo.openeo.cloud", membership.ActionUrl);
+        Assert.Contains("vo.openeo.cloud", membership.Message, StringComparison.Ordinal);
+        Assert.Equal("membership", status.Next!.Id);
+        Assert.False(status.Ready);
+    }
+
+    [Fact]
+    public void Describe_MemberWithoutRole_SaysSo()
+    {
+        var stored = StatusSteps.Merge(Tenant, null, Observed(Member(), LinkState.Linked), T0);
+
+        var step = StatusSteps.Describe(Tenant, stored, T0).Steps.Single(s => s.Id == "membership");
+
+        Assert.Equal(StepState.ActionRequired, step.State);
+        Assert.Contains("no platform role", step.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(LinkState.NotLinked, StepState.ActionRequired, "https://portal.terrascope.be/")]
+    [InlineData(LinkState.Unknown, StepState.Unknown, "https://portal.terrascope.be/")]
+    [InlineData(LinkState.Linked, StepState.Done, null)]
+    public void Describe_PartnerStep_LinksWhereThePersonCanAct(LinkState link, StepState state, string? url)
+    {
+        var stored = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), link), T0);
+
+        var step = StatusSteps.Describe(Tenant, stored, T0).Steps.Single(s => s.Id == "terrascope");
+
+        Assert.Equal(state, step.State);
+        Assert.Equal(url, step.ActionUrl);
+    }
+}
