@@ -83,4 +83,5 @@ export_dev_secrets() {
   export TenantSecrets__demo=$DEMO_CLIENT_SECRET TenantSecrets__other=$OTHER_CLIENT_SECRET
   export PartnerSecrets__terrascope=$PARTNER_CLIENT_SECRET
   export Privacy__HmacSecret=${Privacy__HmacSecret:-$(random_secret)}
+  export Privacy__PurgeSchedule=${Privacy__PurgeSchedule:-"0 0 3 * * *"}
 }

@@ -70,6 +70,13 @@ public static class ServiceRegistration
                 resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
             });
         services.AddSingleton<Pseudonymizer>();
+        services.AddSingleton<EmailIndex>();
+        services.AddSingleton<ExpiryIndex>();
+        services.AddSingleton<UserEraser>();
+        services.AddSingleton<RetentionPurge>();
+        services.AddSingleton<DataExport>();
+        services.AddSingleton<UserSessions>();
+        services.AddSingleton<SelfService>();
         return services;
     }
 }

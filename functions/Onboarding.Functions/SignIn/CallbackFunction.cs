@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
+using Microsoft.Extensions.Options;
 using Onboarding.SignIn;
+using Onboarding.Users;
 
 namespace Onboarding.Functions.SignIn;
 
-public sealed class CallbackFunction(CallbackHandler handler, HttpResponder responder)
+public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessions, HttpResponder responder, IOptions<SignInOptions> options)
 {
     /// <summary>The redirect URI registered at the provider.</summary>
     [Function("Callback")]
@@ -18,6 +20,7 @@ public sealed class CallbackFunction(CallbackHandler handler, HttpResponder resp
             var result = await handler.HandleAsync(tenant,
                 new CallbackParameters(query["code"], query["state"], query["iss"], query["error"]),
                 LoginCookie.Read(request), request.HttpContext.RequestAborted);
+            SessionCookie.Write(request.HttpContext.Response, sessions.Issue(tenant, result.User.UserId), options.Value.SecureCookies);
             return SignInResponses.For(request, result);
         });
 }

@@ -23,13 +23,18 @@ public static class SignInResponses
         var body = UserBody.From(result.Tenant.Id, result.Recorded);
         return Negotiation.WantsJson(request)
             ? TypedResults.Json(body, ApiJson.Options)
-            : Page(200, "Signed in", HtmlBody(body, result));
+            : Page(200, "Signed in", StatusPage(result.Tenant, result.Recorded));
     }
 
-    private static string HtmlBody(UserBody body, SignInResult result) => $"""
+    /// <summary>The person's own page: where they stand, what is kept about them, and their rights over it.</summary>
+    public static string StatusPage(Onboarding.Tenants.Tenant tenant, Onboarding.Users.RecordedSignIn recorded)
+    {
+        var body = UserBody.From(tenant.Id, recorded);
+        var days = (int)tenant.Retention.PersonalData.TotalDays;
+        return $"""
         <main>
-          <h1>Welcome{(body.FirstLogin ? "" : " back")} to {E(result.Tenant.DisplayName)}</h1>
-          {StatusHtml.Steps(result.Recorded.Status)}
+          <h1>Welcome{(body.FirstLogin ? "" : " back")} to {E(tenant.DisplayName)}</h1>
+          {StatusHtml.Steps(recorded.Status)}
           <h2>What we keep about you</h2>
           <dl>
             <dt>Email</dt><dd>{E(body.Email ?? "not shared by your login provider")}</dd>
@@ -37,6 +42,10 @@ public static class SignInResponses
             <dt>Country</dt><dd>{E(body.Country ?? "unknown")}</dd>
             <dt>Signed in</dt><dd>{body.SignInCount} time(s), first on {E(body.FirstSignInAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))}</dd>
           </dl>
+          <p>We keep this for {days} days after your last sign-in, then delete it.</p>
+          <p><a href="/api/tenants/{E(tenant.Id)}/me/data">Download everything we store about you</a> ·
+             <a href="/api/tenants/{E(tenant.Id)}/me/erase">Erase your data</a></p>
         </main>
         """;
+    }
 }

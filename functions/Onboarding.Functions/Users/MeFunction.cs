@@ -1,21 +1,37 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Onboarding.Common;
 using Onboarding.Functions.Http;
+using Onboarding.Functions.SignIn;
 using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;
 
-public sealed class MeFunction(MeService me, HttpResponder responder)
+public sealed class MeFunction(MeService me, SelfService self, HttpResponder responder)
 {
-    /// <summary>The caller's own record and onboarding status, for a bearer token of the tenant's provider.</summary>
+    /// <summary>
+    /// The caller's own record and onboarding status: for a bearer token of the tenant's provider
+    /// (JSON; the first sighting of a token counts as a sign-in), or for the browser session set at
+    /// sign-in (the status page).
+    /// </summary>
     [Function("Me")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/me")] HttpRequest request,
         string tenant) =>
         responder.Run(request, async () =>
         {
-            var recorded = await me.GetAsync(tenant, request.Headers.Authorization, request.HttpContext.RequestAborted);
             request.HttpContext.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Json(UserBody.From(tenant, recorded), ApiJson.Options);
+            var ct = request.HttpContext.RequestAborted;
+            if (!string.IsNullOrEmpty(request.Headers.Authorization))
+            {
+                return TypedResults.Json(UserBody.From(tenant, await me.GetAsync(tenant, request.Headers.Authorization, ct)), ApiJson.Options);
+            }
+
+            var caller = await self.IdentifyAsync(tenant, null, SessionCookie.Read(request), ct);
+            var recorded = await self.StatusAsync(caller, ct)
+                ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
+            return Negotiation.WantsJson(request)
+                ? TypedResults.Json(UserBody.From(tenant, recorded), ApiJson.Options)
+                : Html.Page(200, "Your onboarding", SignInResponses.StatusPage(caller.Tenant, recorded));
         });
 }

@@ -10,6 +10,8 @@ public enum Table
     LoginAttempts,
     PartnerRechecks,
     TokenSightings,
+    EmailIndex,
+    Expiries,
 }
 
 /// <summary>

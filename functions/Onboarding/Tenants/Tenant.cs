@@ -1,3 +1,4 @@
+using Onboarding.Privacy;
 using Onboarding.Status;
 
 namespace Onboarding.Tenants;
@@ -32,6 +33,8 @@ public sealed class Tenant
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromHours(1);
 
     public required MembershipPolicy Membership { get; init; }
+
+    public RetentionPolicy Retention { get; init; } = RetentionPolicy.Default;
 
     /// <summary>Partner back-ends whose accounts must be linked, in the order their steps are shown.</summary>
     public IReadOnlyList<PartnerSettings> Partners { get; init; } = [];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Onboarding.Privacy;
 using Onboarding.Status;
 
 namespace Onboarding.Tenants;
@@ -141,7 +142,25 @@ public static partial class TenantFile
             AccessTokenLifetime = d.AccessTokenLifetime ?? TimeSpan.FromHours(1),
             Membership = membership,
             Partners = partners,
+            Retention = ValidateRetention(d.Retention, $"{at}.retention"),
         };
+    }
+
+    private static RetentionPolicy ValidateRetention(RetentionDocument? d, string at)
+    {
+        var personal = d?.PersonalDataDays ?? 365;
+        var audit = d?.AuditDays ?? 540;
+        if (personal is < 1 or > 3650)
+        {
+            throw new TenantConfigurationException($"{at}.personalDataDays: must be between 1 and 3650.");
+        }
+
+        if (audit is < 1 or > 3650)
+        {
+            throw new TenantConfigurationException($"{at}.auditDays: must be between 1 and 3650.");
+        }
+
+        return new RetentionPolicy(TimeSpan.FromDays(personal), TimeSpan.FromDays(audit));
     }
 
     private static MembershipPolicy ValidateMembership(MembershipDocument? d, string at)
@@ -233,6 +252,16 @@ public sealed record TenantDocument
     public TimeSpan? AccessTokenLifetime { get; init; }
     public MembershipDocument? Membership { get; init; }
     public IReadOnlyList<PartnerDocument>? Partners { get; init; }
+    public RetentionDocument? Retention { get; init; }
+}
+
+public sealed record RetentionDocument
+{
+    /// <summary>Days after the last sign-in that personal data is kept (default 365).</summary>
+    public int? PersonalDataDays { get; init; }
+
+    /// <summary>Days that staff audit entries are kept (default 540, the EGI draft's 18 months).</summary>
+    public int? AuditDays { get; init; }
 }
 
 public sealed record MembershipDocument

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Onboarding.Common;
+using Onboarding.Privacy;
 using Onboarding.Status;
 using Onboarding.Tenants;
 
@@ -13,7 +14,7 @@ public sealed record RecordedSignIn(UserRecord User, bool FirstSignIn, Onboardin
 /// bearer token from the device-code flow): the profile, the membership from the entitlements, and
 /// the partner link states, in one ETag-guarded write.
 /// </summary>
-public sealed class SignInRecorder(UserStore users, StatusService status)
+public sealed class SignInRecorder(UserStore users, StatusService status, EmailIndex emails, ExpiryIndex expiries, TimeProvider time)
 {
     public async Task<RecordedSignIn> RecordAsync(Tenant tenant, JsonElement claims, CancellationToken cancellationToken)
     {
@@ -25,9 +26,30 @@ public sealed class SignInRecorder(UserStore users, StatusService status)
         var observed = new StatusObservation(membership,
             await status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken));
 
-        var (user, first) = await users.RecordSignInAsync(tenant.Id, profile,
-            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken);
+        // The indexes are written before the record, so a crash in between leaves an index entry
+        // without its record (harmless; the purge and look-ups check the record) and never a record
+        // the purge cannot find.
+        var expiresAt = time.GetUtcNow() + tenant.Retention.PersonalData;
+        await expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt, cancellationToken);
+        if (profile.Email is { } email)
+        {
+            await emails.AddAsync(tenant.Id, email, profile.UserId, cancellationToken);
+        }
+
+        var (user, before) = await users.RecordSignInAsync(tenant.Id, profile,
+            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), expiresAt, cancellationToken);
+
+        if (before is not null && ExpiryIndex.Partition(tenant.Id, before.ExpiresAt) != ExpiryIndex.Partition(tenant.Id, expiresAt))
+        {
+            await expiries.RemoveAsync(tenant.Id, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);
+        }
+
+        if (before?.Email is { } oldEmail && EmailIndex.Normalise(oldEmail) != EmailIndex.Normalise(user.Email ?? ""))
+        {
+            await emails.RemoveAsync(tenant.Id, oldEmail, user.UserId, cancellationToken);
+        }
+
         await status.ScheduleRecheckAsync(tenant, user, cancellationToken, dueNow: true);
-        return new RecordedSignIn(user, first, StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt));
+        return new RecordedSignIn(user, before is null, StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt));
     }
 }

@@ -25,6 +25,9 @@ public sealed class UserEntity : ITableEntity
     public DateTimeOffset LastSignInAt { get; set; }
     public int SignInCount { get; set; }
 
+    /// <summary>When the personal data goes unless the person signs in again (the tenant's retention after the last sign-in).</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
     /// <summary>The onboarding status (<see cref="StoredStatus"/>) as JSON: states, roles, first-completed times.</summary>
     public string? Status { get; set; }
 
@@ -39,5 +42,5 @@ public sealed class UserEntity : ITableEntity
     public void WriteStatus(StoredStatus status) => Status = JsonSerializer.Serialize(status, Json);
 
     public UserRecord ToRecord() => new(PartitionKey, RowKey, Issuer, Subject, Email, Institution, Country,
-        FirstSignInAt, LastSignInAt, SignInCount, ReadStatus());
+        FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus());
 }

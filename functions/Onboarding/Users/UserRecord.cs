@@ -14,4 +14,5 @@ public sealed record UserRecord(
     DateTimeOffset FirstSignInAt,
     DateTimeOffset LastSignInAt,
     int SignInCount,
+    DateTimeOffset ExpiresAt,
     StoredStatus Status);

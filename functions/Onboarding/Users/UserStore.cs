@@ -22,9 +22,11 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// of one person both count: a lost race (409 on create, 412 on update) re-reads and retries.
     /// </summary>
     /// <param name="status">The new status from the stored one (null for a new user) and the time of this sign-in.</param>
-    public async Task<(UserRecord User, bool FirstSignIn)> RecordSignInAsync(
+    /// <param name="expiresAt">When the personal data goes unless the person signs in again.</param>
+    /// <returns>The user as written, and as it was before (null on a first sign-in).</returns>
+    public async Task<(UserRecord User, UserRecord? Before)> RecordSignInAsync(
         string tenantId, SignInProfile profile, Func<StoredStatus?, DateTimeOffset, StoredStatus> status,
-        CancellationToken cancellationToken)
+        DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -36,20 +38,23 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 if (!found.HasValue)
                 {
                     var created = NewEntity(tenantId, profile, now);
+                    created.ExpiresAt = expiresAt;
                     created.WriteStatus(status(null, now));
                     await table.AddEntityAsync(created, cancellationToken);
-                    return (created.ToRecord(), true);
+                    return (created.ToRecord(), null);
                 }
 
                 var entity = found.Value!;
+                var before = entity.ToRecord();
                 entity.Email = profile.Email;
                 entity.Institution = profile.Institution;
                 entity.Country = profile.Country;
                 entity.LastSignInAt = now;
                 entity.SignInCount++;
+                entity.ExpiresAt = expiresAt;
                 entity.WriteStatus(status(entity.ReadStatus(), now));
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return (entity.ToRecord(), false);
+                return (entity.ToRecord(), before);
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
             {
@@ -88,6 +93,32 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
             {
                 // Changed (or erased) meanwhile: read again.
             }
+        }
+    }
+
+    /// <summary>The stored entity itself, with its ETag, for the purge and erasure.</summary>
+    public async Task<UserEntity?> FindEntityAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Users, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<UserEntity>(tenantId, userId, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>
+    /// Deletes a user record. With an ETag, only if unchanged since it was read (false when someone
+    /// signed in meanwhile); with <see cref="ETag.All"/>, whatever its state. A missing record is fine.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string tenantId, string userId, ETag etag, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Users, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(tenantId, userId, etag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
         }
     }
 

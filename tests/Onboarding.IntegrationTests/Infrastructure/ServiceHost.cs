@@ -50,6 +50,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Storage:ConnectionString"] = TestEnvironment.StorageConnectionString,
             ["Storage:TablePrefix"] = tablePrefix,
             ["Privacy:HmacSecret"] = HmacSecret,
+            ["Privacy:PurgeSchedule"] = "0 0 3 * * *",
             ["TenantSecrets:demo"] = Environment.GetEnvironmentVariable("DEMO_CLIENT_SECRET"),
             ["TenantSecrets:other"] = Environment.GetEnvironmentVariable("OTHER_CLIENT_SECRET"),
             ["TenantSecrets:rp"] = TestOidcProvider.ClientSecret,

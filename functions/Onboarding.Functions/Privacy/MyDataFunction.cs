@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Onboarding.Functions.Http;
+using Onboarding.Users;
+
+namespace Onboarding.Functions.Privacy;
+
+public sealed class MyDataFunction(SelfService self, HttpResponder responder)
+{
+    /// <summary>Everything stored about the caller in this tenant, as JSON (right of access).</summary>
+    [Function("MyData")]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/me/data")] HttpRequest request,
+        string tenant) =>
+        responder.Run(request, async () =>
+        {
+            var ct = request.HttpContext.RequestAborted;
+            var caller = await self.IdentifyAsync(tenant, request.Headers.Authorization, SessionCookie.Read(request), ct);
+            request.HttpContext.Response.Headers.CacheControl = "no-store";
+            return await self.DataAsync(caller, ct) is { } data
+                ? TypedResults.Json(data, ApiJson.Options)
+                : TypedResults.Json(new { tenant, user_id = caller.UserId, record = (object?)null, note = "Nothing is stored about you." },
+                    ApiJson.Options);
+        });
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Onboarding.Storage;
+
+namespace Onboarding.Privacy;
+
+/// <summary>
+/// One row per email address (partition = tenant, row = HMAC-SHA-256 of the normalised address with
+/// the deployment secret) listing the users with that address. No table has an email in a key, and
+/// without the secret the rows cannot be matched to addresses. Look-ups are single point reads.
+/// </summary>
+public sealed class EmailIndexEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    /// <summary>Space-separated user ids (usually one; two identities may share an address).</summary>
+    public string UserIds { get; set; } = "";
+}
+
+public sealed class EmailIndex(TableStore tables, IOptions<PrivacyOptions> options)
+{
+    private const int MaxAttempts = 8;
+    private readonly byte[] _key = HMACSHA256.HashData(Convert.FromBase64String(options.Value.HmacSecret),
+        Encoding.UTF8.GetBytes("email-index"));
+
+    /// <summary>Trimmed and lower-cased: the same mailbox however it was typed at the provider.</summary>
+    public static string Normalise(string email) => email.Trim().ToLowerInvariant();
+
+    public string KeyOf(string email) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(Normalise(email))));
+
+    public async Task<IReadOnlyList<string>> FindAsync(string tenantId, string email, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(tenantId, KeyOf(email), cancellationToken: cancellationToken);
+        return found.HasValue ? Ids(found.Value!) : [];
+    }
+
+    public Task AddAsync(string tenantId, string email, string userId, CancellationToken cancellationToken) =>
+        ChangeAsync(tenantId, email, ids => ids.Contains(userId) ? null : [.. ids, userId], cancellationToken);
+
+    public Task RemoveAsync(string tenantId, string email, string userId, CancellationToken cancellationToken) =>
+        ChangeAsync(tenantId, email, ids => ids.Contains(userId) ? ids.Where(id => id != userId).ToList() : null, cancellationToken);
+
+    /// <param name="change">The new list from the current one; null when nothing is to change.</param>
+    private async Task ChangeAsync(string tenantId, string email, Func<IReadOnlyList<string>, List<string>?> change,
+        CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
+        var key = KeyOf(email);
+        for (var attempt = 1; ; attempt++)
+        {
+            var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(tenantId, key, cancellationToken: cancellationToken);
+            var entity = found.HasValue ? found.Value! : null;
+            if (change(entity is null ? [] : Ids(entity)) is not { } ids)
+            {
+                return;
+            }
+
+            try
+            {
+                if (entity is null)
+                {
+                    await table.AddEntityAsync(new EmailIndexEntity { PartitionKey = tenantId, RowKey = key, UserIds = string.Join(' ', ids) }, cancellationToken);
+                }
+                else if (ids.Count == 0)
+                {
+                    await table.DeleteEntityAsync(tenantId, key, entity.ETag, cancellationToken);
+                }
+                else
+                {
+                    entity.UserIds = string.Join(' ', ids);
+                    await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Another sign-in with this address changed the row: read again.
+            }
+        }
+    }
+
+    private static List<string> Ids(EmailIndexEntity entity) =>
+        [.. entity.UserIds.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+}

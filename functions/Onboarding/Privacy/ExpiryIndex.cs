@@ -1,0 +1,90 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Onboarding.Storage;
+
+namespace Onboarding.Privacy;
+
+/// <summary>
+/// When each personal item is due to go, partitioned by day (partition = tenant and UTC day of
+/// expiry, row = kind and key). The purge reads only the partitions of days that have come: a range
+/// of keys, never a scan of all users.
+/// </summary>
+public sealed class ExpiryEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+}
+
+public static class ExpiryKinds
+{
+    public const string User = "user";
+}
+
+public sealed class ExpiryIndex(TableStore tables)
+{
+    public static string Partition(string tenantId, DateTimeOffset expiresAt) =>
+        $"{tenantId}_{expiresAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+
+    public static string Row(string kind, string key) => $"{kind}_{key}";
+
+    /// <summary>The key part of a row (after the kind).</summary>
+    public static string KeyOf(ExpiryEntity entity) => entity.RowKey[(entity.RowKey.IndexOf('_', StringComparison.Ordinal) + 1)..];
+
+    public async Task AddAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Expiries, cancellationToken);
+        await table.UpsertEntityAsync(new ExpiryEntity { PartitionKey = Partition(tenantId, expiresAt), RowKey = Row(kind, key) },
+            TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task RemoveAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Expiries, cancellationToken);
+        await table.DeleteEntityAsync(Partition(tenantId, expiresAt), Row(kind, key), ETag.All, cancellationToken);
+    }
+
+    /// <summary>Entries of days up to and including today's, oldest day first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<ExpiryEntity>> DueAsync(string tenantId, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Expiries, cancellationToken);
+        var from = $"{tenantId}_";
+        var to = Partition(tenantId, now);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to}");
+        var due = new List<ExpiryEntity>();
+        await foreach (var entity in table.QueryAsync<ExpiryEntity>(filter, maxPerPage: Math.Min(limit, 1000), cancellationToken: cancellationToken))
+        {
+            due.Add(entity);
+            if (due.Count >= limit)
+            {
+                break;
+            }
+        }
+
+        return due;
+    }
+
+    /// <summary>Deletes entries in entity-group transactions: one partition, at most 100 per batch.</summary>
+    public async Task DeleteAsync(IEnumerable<ExpiryEntity> entries, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Expiries, cancellationToken);
+        foreach (var batch in entries.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100)))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)),
+                    cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                // One entry was gone already (a run that crashed after deleting part): one by one then.
+                foreach (var entry in batch)
+                {
+                    await table.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
+                }
+            }
+        }
+    }
+}

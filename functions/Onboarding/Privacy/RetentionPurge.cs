@@ -1,0 +1,92 @@
+using Azure;
+using Microsoft.Extensions.Logging;
+using Onboarding.Tenants;
+using Onboarding.Users;
+
+namespace Onboarding.Privacy;
+
+/// <summary>What one purge run did.</summary>
+public sealed record PurgeResult(int Erased, int KeptBecauseSignedInAgain, int StaleEntries, DateTimeOffset? OldestOverdue);
+
+/// <summary>
+/// Deletes personal data whose time is up. Reads only the expiry index's partitions of days that have
+/// come (never all users), re-reads each user and erases with the user's ETag, so a person who signs
+/// in while the purge runs keeps their record. Bounded per run, idempotent, and resumable after a
+/// crash at any point: an entry is removed only after its user is gone or found not due.
+/// </summary>
+public sealed partial class RetentionPurge(
+    TenantCatalog tenants,
+    ExpiryIndex expiries,
+    UserStore users,
+    UserEraser eraser,
+    TimeProvider time,
+    ILogger<RetentionPurge> logger)
+{
+    /// <summary>At most this many expiry entries per tenant per run; the rest waits for the next run.</summary>
+    public const int MaxPerTenantPerRun = 50_000;
+
+    private const int Chunk = 100;
+    private const int Parallelism = 8;
+
+    public async Task<PurgeResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var total = new PurgeResult(0, 0, 0, null);
+        foreach (var tenant in tenants.All)
+        {
+            var result = await RunAsync(tenant, cancellationToken);
+            total = new PurgeResult(total.Erased + result.Erased, total.KeptBecauseSignedInAgain + result.KeptBecauseSignedInAgain,
+                total.StaleEntries + result.StaleEntries, Min(total.OldestOverdue, result.OldestOverdue));
+        }
+
+        return total;
+    }
+
+    private async Task<PurgeResult> RunAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = await expiries.DueAsync(tenant.Id, now, MaxPerTenantPerRun, cancellationToken);
+        int erased = 0, kept = 0, stale = 0;
+        foreach (var chunk in due.Chunk(Chunk))
+        {
+            var done = new System.Collections.Concurrent.ConcurrentBag<ExpiryEntity>();
+            await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (entry, ct) =>
+                {
+                    var user = await users.FindEntityAsync(tenant.Id, ExpiryIndex.KeyOf(entry), ct);
+                    if (user is null || user.ExpiresAt > now
+                        || ExpiryIndex.Partition(tenant.Id, user.ExpiresAt) != entry.PartitionKey)
+                    {
+                        // Gone already, or signed in since: the entry is stale (a newer one exists).
+                        Interlocked.Increment(ref stale);
+                        done.Add(entry);
+                    }
+                    else if (await eraser.EraseAsync(user, user.ETag, "retention period over", ct))
+                    {
+                        Interlocked.Increment(ref erased);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref kept); // signed in during the purge; its new entry stays
+                        done.Add(entry);
+                    }
+                });
+
+            await expiries.DeleteAsync(done, cancellationToken);
+        }
+
+        var left = await expiries.DueAsync(tenant.Id, now, 1, cancellationToken);
+        DateTimeOffset? oldestOverdue = left.Count == 0 ? null : DayOf(left[0].PartitionKey);
+        LogRun(tenant.Id, due.Count, erased, kept, stale, oldestOverdue?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+        return new PurgeResult(erased, kept, stale, oldestOverdue);
+    }
+
+    private static DateTimeOffset DayOf(string partition) =>
+        DateTimeOffset.ParseExact(partition[(partition.LastIndexOf('_') + 1)..], "yyyyMMdd",
+            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+
+    private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Retention purge of tenant {Tenant}: {Due} due, {Erased} erased, {Kept} kept (signed in again), {Stale} stale entries; oldest overdue day left: {OldestOverdue}")]
+    private partial void LogRun(string tenant, int due, int erased, int kept, int stale, string oldestOverdue);
+}

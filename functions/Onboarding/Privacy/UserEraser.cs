@@ -1,0 +1,71 @@
+using Azure;
+using Microsoft.Extensions.Logging;
+using Onboarding.Status;
+using Onboarding.Users;
+
+namespace Onboarding.Privacy;
+
+/// <summary>
+/// Removes every personal item of one user in one tenant: the record, the email index row, the expiry
+/// entry and the partner re-check. Anonymous aggregates stay. Safe to repeat and to resume: the
+/// record goes last but one, so a crash leaves it there for the next attempt to find again.
+/// </summary>
+public sealed partial class UserEraser(
+    UserStore users,
+    EmailIndex emails,
+    ExpiryIndex expiries,
+    PartnerRecheckStore rechecks,
+    Pseudonymizer pseudonyms,
+    ILogger<UserEraser> logger)
+{
+    /// <summary>Erases on request, whatever the record's state. True when there was a record.</summary>
+    public async Task<bool> EraseAsync(string tenantId, string userId, string reason, CancellationToken cancellationToken)
+    {
+        var user = await users.FindEntityAsync(tenantId, userId, cancellationToken);
+        if (user is null)
+        {
+            await rechecks.RemoveAsync(tenantId, userId, cancellationToken);
+            return false;
+        }
+
+        await EraseAsync(user, ETag.All, reason, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Erases a record read earlier. With its ETag (the purge), only if nobody signed in since: then
+    /// it returns false and the person keeps everything.
+    /// </summary>
+    /// <remarks>
+    /// Order matters for a crash at any point: the secondary items go first and the record after, so
+    /// a record that is still there is found and erased again by the next attempt; the expiry entry
+    /// goes last, so the purge still knows of the user until everything else is gone.
+    /// </remarks>
+    public async Task<bool> EraseAsync(UserEntity user, ETag etag, string reason, CancellationToken cancellationToken)
+    {
+        var (tenantId, userId) = (user.PartitionKey, user.RowKey);
+        if (user.Email is { } email)
+        {
+            await emails.RemoveAsync(tenantId, email, userId, cancellationToken);
+        }
+
+        await rechecks.RemoveAsync(tenantId, userId, cancellationToken);
+        if (!await users.DeleteAsync(tenantId, userId, etag, cancellationToken))
+        {
+            // Signed in while we were erasing: they stay, and so does their email row.
+            if (user.Email is { } kept)
+            {
+                await emails.AddAsync(tenantId, kept, userId, cancellationToken);
+            }
+
+            return false;
+        }
+
+        await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, user.ExpiresAt, cancellationToken);
+        LogErased(tenantId, pseudonyms.LogReference(userId), reason);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased user {UserRef} of tenant {Tenant}: {Reason}")]
+    private partial void LogErased(string tenant, string userRef, string reason);
+}
