@@ -42,17 +42,20 @@ public sealed class EmailIndex(TableStore tables, IOptions<PrivacyOptions> optio
     }
 
     public Task AddAsync(string tenantId, string email, string userId, CancellationToken cancellationToken) =>
-        ChangeAsync(tenantId, email, ids => ids.Contains(userId) ? null : [.. ids, userId], cancellationToken);
+        ChangeAsync(tenantId, KeyOf(email), ids => ids.Contains(userId) ? null : [.. ids, userId], cancellationToken);
 
     public Task RemoveAsync(string tenantId, string email, string userId, CancellationToken cancellationToken) =>
-        ChangeAsync(tenantId, email, ids => ids.Contains(userId) ? ids.Where(id => id != userId).ToList() : null, cancellationToken);
+        RemoveKeyAsync(tenantId, KeyOf(email), userId, cancellationToken);
+
+    /// <summary>Takes a user off the row with this key (for when only the key is known).</summary>
+    public Task RemoveKeyAsync(string tenantId, string key, string userId, CancellationToken cancellationToken) =>
+        ChangeAsync(tenantId, key, ids => ids.Contains(userId) ? ids.Where(id => id != userId).ToList() : null, cancellationToken);
 
     /// <param name="change">The new list from the current one; null when nothing is to change.</param>
-    private async Task ChangeAsync(string tenantId, string email, Func<IReadOnlyList<string>, List<string>?> change,
+    private async Task ChangeAsync(string tenantId, string key, Func<IReadOnlyList<string>, List<string>?> change,
         CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
-        var key = KeyOf(email);
         for (var attempt = 1; ; attempt++)
         {
             var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(tenantId, key, cancellationToken: cancellationToken);

@@ -16,6 +16,12 @@ public sealed class ExpiryEntity : ITableEntity
     public string RowKey { get; set; } = "";
     public DateTimeOffset? Timestamp { get; set; }
     public ETag ETag { get; set; }
+
+    /// <summary>
+    /// The user's email index key (an HMAC, not the address), so the purge can clear the email row
+    /// even when a crash left the row without its user record.
+    /// </summary>
+    public string? EmailKey { get; set; }
 }
 
 public static class ExpiryKinds
@@ -33,10 +39,11 @@ public sealed class ExpiryIndex(TableStore tables)
     /// <summary>The key part of a row (after the kind).</summary>
     public static string KeyOf(ExpiryEntity entity) => entity.RowKey[(entity.RowKey.IndexOf('_', StringComparison.Ordinal) + 1)..];
 
-    public async Task AddAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public async Task AddAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, string? emailKey,
+        CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
-        await table.UpsertEntityAsync(new ExpiryEntity { PartitionKey = Partition(tenantId, expiresAt), RowKey = Row(kind, key) },
+        await table.UpsertEntityAsync(new ExpiryEntity { PartitionKey = Partition(tenantId, expiresAt), RowKey = Row(kind, key), EmailKey = emailKey },
             TableUpdateMode.Replace, cancellationToken);
     }
 

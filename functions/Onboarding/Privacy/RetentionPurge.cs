@@ -19,6 +19,7 @@ public sealed partial class RetentionPurge(
     ExpiryIndex expiries,
     UserStore users,
     UserEraser eraser,
+    EmailIndex emails,
     TimeProvider time,
     ILogger<RetentionPurge> logger)
 {
@@ -52,13 +53,23 @@ public sealed partial class RetentionPurge(
             await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (entry, ct) =>
                 {
-                    var user = await users.FindEntityAsync(tenant.Id, ExpiryIndex.KeyOf(entry), ct);
-                    if (user is null || user.ExpiresAt > now
-                        || ExpiryIndex.Partition(tenant.Id, user.ExpiresAt) != entry.PartitionKey)
+                    var userId = ExpiryIndex.KeyOf(entry);
+                    var user = await users.FindEntityAsync(tenant.Id, userId, ct);
+                    if (user is null && entry.EmailKey is { } emailKey)
+                    {
+                        // A record that never got written, or one erased by a run that then crashed.
+                        await emails.RemoveKeyAsync(tenant.Id, emailKey, userId, ct);
+                    }
+
+                    if (user is null || ExpiryIndex.Partition(tenant.Id, user.ExpiresAt) != entry.PartitionKey)
                     {
                         // Gone already, or signed in since: the entry is stale (a newer one exists).
                         Interlocked.Increment(ref stale);
                         done.Add(entry);
+                    }
+                    else if (user.ExpiresAt > now)
+                    {
+                        // Due later today: the entry stays for a later run.
                     }
                     else if (await eraser.EraseAsync(user, user.ETag, "retention period over", ct))
                     {

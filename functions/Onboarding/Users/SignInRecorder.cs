@@ -30,7 +30,8 @@ public sealed class SignInRecorder(UserStore users, StatusService status, EmailI
         // without its record (harmless; the purge and look-ups check the record) and never a record
         // the purge cannot find.
         var expiresAt = time.GetUtcNow() + tenant.Retention.PersonalData;
-        await expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt, cancellationToken);
+        await expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt,
+            profile.Email is null ? null : emails.KeyOf(profile.Email), cancellationToken);
         if (profile.Email is { } email)
         {
             await emails.AddAsync(tenant.Id, email, profile.UserId, cancellationToken);

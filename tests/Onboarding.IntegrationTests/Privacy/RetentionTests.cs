@@ -1,0 +1,226 @@
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Privacy;
+using Onboarding.Users;
+
+namespace Onboarding.IntegrationTests.Privacy;
+
+/// <summary>Retention on a fake clock: expiry at the exact boundary, sign-ins pushing it forward, purge at scale, crash and race.</summary>
+public sealed class RetentionTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Year = TimeSpan.FromDays(365);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 10, 8, 0, 0, TimeSpan.Zero));
+    private TestOidcProvider _provider = null!;
+    private ServiceHost _service = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _provider = await TestOidcProvider.StartAsync(_clock);
+        // Timers off: this test runs the purge itself, at the moments it chooses.
+        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock, settings: new Dictionary<string, string?>
+        {
+            ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
+            ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
+            ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    private RetentionPurge Purge => _service.Services.GetRequiredService<RetentionPurge>();
+
+    private async Task<UserEntity> SignInAsync(string subject)
+    {
+        _provider.Subject = subject;
+        using var browser = new Browser();
+        var (response, _) = await browser.FollowAsync(new Uri(_service.BaseUrl, "api/tenants/rp/login"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Assert.Single(await _service.UsersAsync("rp"), u => u.Subject == subject);
+    }
+
+    private async Task<int> Count(string table, string? partitionPrefix = null)
+    {
+        var count = 0;
+        try
+        {
+            await foreach (var e in _service.Table(table).QueryAsync<TableEntity>(select: ["PartitionKey"]))
+            {
+                count += partitionPrefix is null || e.PartitionKey.StartsWith(partitionPrefix, StringComparison.Ordinal) ? 1 : 0;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+        }
+
+        return count;
+    }
+
+    [Fact]
+    public async Task User_ExpiresExactlyAtTheBoundary_NotASecondEarlier_WithEveryIndex()
+    {
+        var user = await SignInAsync("boundary");
+        Assert.Equal(_clock.GetUtcNow() + Year, user.ExpiresAt);
+        Assert.Equal(1, await Count("emailindex"));
+        Assert.Equal(1, await Count("expiries"));
+
+        _clock.SetUtcNow(user.ExpiresAt - TimeSpan.FromSeconds(1));
+        var early = await Purge.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, early.Erased);
+        Assert.Single(await _service.UsersAsync("rp"));
+
+        _clock.SetUtcNow(user.ExpiresAt);
+        var due = await Purge.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, due.Erased);
+        Assert.Empty(await _service.UsersAsync("rp"));
+        Assert.Equal(0, await Count("emailindex"));
+        Assert.Equal(0, await Count("expiries"));
+        Assert.Null(due.OldestOverdue);
+    }
+
+    [Fact]
+    public async Task SignInAgain_PushesTheExpiryForward_AndMovesItsIndexEntry()
+    {
+        var first = await SignInAsync("returning");
+        _clock.Advance(TimeSpan.FromDays(200));
+        var second = await SignInAsync("returning");
+        Assert.Equal(first.ExpiresAt + TimeSpan.FromDays(200), second.ExpiresAt);
+        Assert.Equal(1, await Count("expiries")); // the old day's entry is gone
+
+        _clock.SetUtcNow(first.ExpiresAt + TimeSpan.FromDays(1));
+        await Purge.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Single(await _service.UsersAsync("rp"));
+    }
+
+    [Fact]
+    public async Task TenThousandExpiredUsers_AllGoneAfterOneRun_OthersUntouched()
+    {
+        var now = _clock.GetUtcNow();
+        await Seed(10_000, expiresAt: now - TimeSpan.FromDays(3), prefix: "old");
+        await Seed(100, expiresAt: now + TimeSpan.FromDays(30), prefix: "new");
+
+        var result = await Purge.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(10_000, result.Erased);
+        var left = await _service.UsersAsync("rp");
+        Assert.Equal(100, left.Count);
+        Assert.All(left, u => Assert.StartsWith("new", u.RowKey, StringComparison.Ordinal));
+        Assert.Equal(100, await Count("expiries"));
+        Assert.Null(result.OldestOverdue);
+    }
+
+    [Fact]
+    public async Task PurgeInterruptedMidway_RunAgain_NothingLeftBehind()
+    {
+        var now = _clock.GetUtcNow();
+        await Seed(600, expiresAt: now - TimeSpan.FromDays(1), prefix: "old", withEmail: true);
+
+        // A crash can leave any in-between state: a run cut off by cancellation...
+        using (var cut = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            try
+            {
+                await Purge.RunAsync(cut.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        // ...and, for certain, the two states a crash can leave: email rows and entries without their
+        // records (a first sign-in cut off before its record was written), and records whose email
+        // rows an erasure already removed.
+        var users = _service.Table("users");
+        var remaining = await _service.UsersAsync("rp");
+        foreach (var user in remaining.Take(50))
+        {
+            await users.DeleteEntityAsync(user.PartitionKey, user.RowKey, ETag.All, TestContext.Current.CancellationToken);
+        }
+
+        var emails = _service.Services.GetRequiredService<EmailIndex>();
+        foreach (var user in remaining.Skip(50).Take(50))
+        {
+            await emails.RemoveAsync("rp", user.Email!, user.RowKey, TestContext.Current.CancellationToken);
+        }
+
+        await Purge.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(await _service.UsersAsync("rp"));
+        Assert.Equal(0, await Count("expiries"));
+        Assert.Equal(0, await Count("emailindex"));
+        Assert.Equal(0, await Count("partnerrechecks"));
+    }
+
+    [Fact]
+    public async Task SignInWhileThePurgeErases_TheUserKeepsTheirRecord()
+    {
+        var stale = await SignInAsync("racer");
+        _clock.SetUtcNow(stale.ExpiresAt);
+
+        // The purge has read the record; the person signs in before it deletes.
+        var again = await SignInAsync("racer");
+        var erased = await _service.Services.GetRequiredService<UserEraser>()
+            .EraseAsync(stale, stale.ETag, "retention period over", TestContext.Current.CancellationToken);
+
+        Assert.False(erased);
+        var kept = Assert.Single(await _service.UsersAsync("rp"));
+        Assert.Equal(2, kept.SignInCount);
+        Assert.Equal(again.ExpiresAt, kept.ExpiresAt);
+        Assert.Single(await _service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", kept.Email!, TestContext.Current.CancellationToken));
+
+        // and the purge of that day, run now, leaves them be
+        var result = await Purge.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, result.Erased);
+        Assert.Single(await _service.UsersAsync("rp"));
+    }
+
+    /// <summary>Users and their expiry entries written straight to storage, in batches of 100.</summary>
+    private async Task Seed(int count, DateTimeOffset expiresAt, string prefix, bool withEmail = false)
+    {
+        var users = _service.Table("users");
+        var expiries = _service.Table("expiries");
+        await users.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        await expiries.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        var emails = _service.Services.GetRequiredService<EmailIndex>();
+        var ids = Enumerable.Range(0, count).Select(i => $"{prefix}{i:D6}").ToList();
+        foreach (var chunk in ids.Chunk(100))
+        {
+            await users.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.Add, new UserEntity
+            {
+                PartitionKey = "rp",
+                RowKey = id,
+                Issuer = _provider.Issuer,
+                Subject = id,
+                Email = withEmail ? $"{id}@example.org" : null,
+                FirstSignInAt = expiresAt - Year,
+                LastSignInAt = expiresAt - Year,
+                SignInCount = 1,
+                ExpiresAt = expiresAt,
+            })), TestContext.Current.CancellationToken);
+            await expiries.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
+                new ExpiryEntity
+                {
+                    PartitionKey = ExpiryIndex.Partition("rp", expiresAt),
+                    RowKey = ExpiryIndex.Row(ExpiryKinds.User, id),
+                    EmailKey = withEmail ? emails.KeyOf($"{id}@example.org") : null,
+                })),
+                TestContext.Current.CancellationToken);
+            if (withEmail)
+            {
+                foreach (var id in chunk)
+                {
+                    await emails.AddAsync("rp", $"{id}@example.org", id, TestContext.Current.CancellationToken);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using Onboarding.Privacy;
+using Onboarding.Storage;
+
+namespace Onboarding.Tests.Privacy;
+
+public sealed class IndexKeyTests
+{
+    private static EmailIndex Index(byte fill) => new(new TableStore(new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), ""),
+        Options.Create(new PrivacyOptions { HmacSecret = Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray()) }));
+
+    [Fact]
+    public void EmailKey_SameMailboxHoweverTyped_NeverTheAddressItself()
+    {
+        var index = Index(1);
+
+        var key = index.KeyOf("Alice@VITO.be ");
+
+        Assert.Equal(key, index.KeyOf("alice@vito.be"));
+        Assert.Equal(64, key.Length);
+        Assert.DoesNotContain("alice", key, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(key, index.KeyOf("bob@vito.be"));
+    }
+
+    [Fact]
+    public void EmailKey_DependsOnTheDeploymentSecret() =>
+        Assert.NotEqual(Index(1).KeyOf("alice@vito.be"), Index(2).KeyOf("alice@vito.be"));
+
+    [Fact]
+    public void ExpiryPartition_IsTenantAndUtcDay()
+    {
+        Assert.Equal("demo_20270301", ExpiryIndex.Partition("demo", new DateTimeOffset(2027, 3, 1, 23, 30, 0, TimeSpan.Zero)));
+        Assert.Equal("demo_20270302", ExpiryIndex.Partition("demo", new DateTimeOffset(2027, 3, 1, 23, 30, 0, TimeSpan.FromHours(-2))));
+    }
+}
