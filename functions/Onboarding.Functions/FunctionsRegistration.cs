@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Onboarding.Functions.Http;
 
 namespace Onboarding.Functions;
@@ -10,6 +11,15 @@ public static class FunctionsRegistration
     {
         services.AddOnboardingCore();
         services.AddSingleton<HttpResponder>();
+
+        // The hosting diagnostics log every request URL with its query string, the callback's query
+        // carries the authorization code and state, and redirect results log their target (the
+        // authorization request, with state and nonce). In code, not only in settings, so no
+        // configuration can switch them back on; LogPrivacyTests captures at Trace to prove it.
+        services.AddLogging(logging => logging
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning)
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
         return services;
     }
 }

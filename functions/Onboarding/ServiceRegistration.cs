@@ -40,7 +40,10 @@ public static class ServiceRegistration
                 // An authorization code is single-use: a retried POST to the token endpoint would
                 // only ever fail, and could hide the first answer.
                 resilience.Retry.DisableForUnsafeHttpMethods();
-            });
+            })
+            // One pipeline (and circuit breaker) per provider host: one tenant's failing provider
+            // must not open the circuit for every other tenant.
+            .SelectPipelineByAuthority();
 
         services.AddSingleton<ProviderMetadata>();
         services.AddSingleton<ProviderClient>();
@@ -68,7 +71,8 @@ public static class ServiceRegistration
                 resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
                 resilience.Retry.UseJitter = true;
                 resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(30);
-            });
+            })
+            .SelectPipelineByAuthority();
         services.AddSingleton<Pseudonymizer>();
         services.AddSingleton<EmailIndex>();
         services.AddSingleton<ExpiryIndex>();

@@ -17,7 +17,7 @@ public sealed class PrivacyOptions : IValidatableObject
         byte[]? key = null;
         try
         {
-            key = Convert.FromBase64String(HmacSecret);
+            key = string.IsNullOrEmpty(HmacSecret) ? null : Convert.FromBase64String(HmacSecret);
         }
         catch (FormatException)
         {

@@ -18,13 +18,14 @@ public sealed record BearerCaller(Tenant Tenant, JsonElement Claims, bool FirstS
 /// most 15 minutes and never past the token's life. A token of one tenant's provider opens nothing
 /// of another tenant: it is only ever shown to that tenant's own provider.
 /// </summary>
-public sealed class BearerAuthenticator(
+public sealed partial class BearerAuthenticator(
     TenantCatalog tenants,
     ProviderMetadata metadata,
     ProviderClient provider,
     TokenSightings sightings,
     IMemoryCache cache,
-    TimeProvider time)
+    TimeProvider time,
+    Microsoft.Extensions.Logging.ILogger<BearerAuthenticator> logger)
 {
     public static readonly TimeSpan MaxCacheTime = TimeSpan.FromMinutes(15);
     private const int MaxTokenLength = 8192;
@@ -41,8 +42,11 @@ public sealed class BearerAuthenticator(
         }
 
         var providerMetadata = await metadata.GetAsync(tenant, cancellationToken);
-        var claims = await provider.GetUserInfoAsync(providerMetadata, token, cancellationToken)
-            ?? throw new OnboardingException(ApiError.TokenInvalid);
+        if (await provider.GetUserInfoAsync(providerMetadata, token, cancellationToken) is not { } claims)
+        {
+            LogRefused(tenant.Id);
+            throw new OnboardingException(ApiError.TokenInvalid);
+        }
 
         var now = time.GetUtcNow();
         var expiresAt = ExpiryOf(token) ?? now + tenant.AccessTokenLifetime;
@@ -110,4 +114,8 @@ public sealed class BearerAuthenticator(
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "Bearer token refused by the provider of tenant {Tenant}")]
+    private partial void LogRefused(string tenant);
 }

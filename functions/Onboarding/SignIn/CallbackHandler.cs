@@ -51,6 +51,11 @@ public sealed partial class CallbackHandler(
             LogSignInFailed(tenant.Id, e.Error.Code, e.InnerException?.Message ?? e.Detail);
             throw;
         }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogSignInFailed(tenant.Id, ApiError.Internal.Code, e.GetType().Name);
+            throw;
+        }
     }
 
     private async Task<SignInResult> CompleteAsync(Tenant tenant, CallbackParameters callback,
@@ -107,7 +112,7 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.UserInfoInvalid, "userinfo sub differs from the id token's");
         }
 
-        var recorded = await recorder.RecordAsync(tenant, Merge(idToken, userInfo), cancellationToken);
+        var recorded = await recorder.RecordAsync(tenant, Merge(idToken, userInfo), "callback", cancellationToken);
         return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
     }
 

@@ -53,10 +53,11 @@ public sealed class IdTokenValidator(ProviderMetadata metadata, TimeProvider tim
         };
 
         var result = await _handler.ValidateTokenAsync(idToken, parameters);
-        if (result.Exception is SecurityTokenSignatureKeyNotFoundException
-            && await metadata.RefreshAsync(tenant, cancellationToken) is { } refreshed)
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // The provider may have rotated its keys: check once more against the fresh key set.
+            // The provider may have rotated its keys: check once more against a fresh key set. When
+            // another request refreshed moments ago, its result is the current metadata.
+            var refreshed = await metadata.RefreshAsync(tenant, cancellationToken) ?? await metadata.GetAsync(tenant, cancellationToken);
             parameters.IssuerSigningKeys = refreshed.SigningKeys;
             result = await _handler.ValidateTokenAsync(idToken, parameters);
         }
@@ -65,14 +66,14 @@ public sealed class IdTokenValidator(ProviderMetadata metadata, TimeProvider tim
             return IdTokenValidation.Refused(result.Exception?.GetType().Name ?? "invalid token");
         }
 
-        return CheckClaims(token, tenant, expectedNonce, time.GetUtcNow(), skew) is { } failure
+        return CheckClaims(token, tenant, expectedNonce, time.GetUtcNow(), skew, options.Value.LoginAttemptLifetime) is { } failure
             ? IdTokenValidation.Refused(failure)
             : IdTokenValidation.Valid(token);
     }
 
     /// <summary>The checks the handler does not make on its own.</summary>
     private static string? CheckClaims(JsonWebToken token, Tenant tenant, string expectedNonce,
-        DateTimeOffset now, TimeSpan skew)
+        DateTimeOffset now, TimeSpan skew, TimeSpan attemptLifetime)
     {
         var audiences = token.Audiences.ToList();
         if (audiences.Any(a => a != tenant.ClientId))
@@ -92,7 +93,8 @@ public sealed class IdTokenValidator(ProviderMetadata metadata, TimeProvider tim
         }
 
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(iat);
-        if (issuedAt > now + skew || issuedAt < now - TimeSpan.FromHours(1) - skew)
+        // Issued during this login attempt: not in the future, and not before the attempt could have started.
+        if (issuedAt > now + skew || issuedAt < now - attemptLifetime - skew)
         {
             return "iat outside the allowed window";
         }

@@ -60,7 +60,8 @@ public sealed class ProviderClient(IHttpClientFactory httpClients)
         {
             return await call();
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException
+            or Polly.ExecutionRejectedException) // time-outs and an open circuit from the resilience pipeline
         {
             throw new OnboardingException(ApiError.OidcProviderUnavailable, inner: e);
         }

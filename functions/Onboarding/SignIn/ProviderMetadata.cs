@@ -73,7 +73,8 @@ public sealed class ProviderMetadata(IHttpClientFactory httpClients, TimeProvide
         {
             return await manager.GetConfigurationAsync(cancellationToken);
         }
-        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException
+            or Polly.ExecutionRejectedException)
         {
             throw new OnboardingException(ApiError.OidcProviderUnavailable, inner: e);
         }

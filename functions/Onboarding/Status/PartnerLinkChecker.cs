@@ -15,6 +15,9 @@ public enum LinkState
     Unknown,
 }
 
+/// <param name="Fresh">True when the partner was asked just now, false for a cached answer.</param>
+public sealed record LinkAnswer(LinkState State, bool Fresh);
+
 /// <summary>
 /// Asks a partner's Keycloak admin API whether a person's Check-in identity is linked to an account
 /// there. A partner that is slow or down yields <see cref="LinkState.Unknown"/>: it never fails a sign-in.
@@ -28,34 +31,35 @@ public sealed partial class PartnerLinkChecker(
     public const string HttpClientName = "partner";
 
     private static readonly TimeSpan TokenRenewalMargin = TimeSpan.FromSeconds(60);
-    private readonly ConcurrentDictionary<string, (string Token, DateTimeOffset Until)> _tokens = new();
+    // Keyed by tenant and partner: two tenants' partners may share an id but never a credential.
+    private readonly ConcurrentDictionary<(string Tenant, string Partner), (string Token, DateTimeOffset Until)> _tokens = new();
 
     /// <param name="fresh">True to ask the partner even when a cached answer exists (re-checks).</param>
-    public async Task<LinkState> CheckAsync(PartnerSettings partner, string tenantId, string identity, bool fresh,
+    public async Task<LinkAnswer> CheckAsync(PartnerSettings partner, string tenantId, string identity, bool fresh,
         CancellationToken cancellationToken)
     {
-        var key = (tenantId, partner.Id, identity);
+        var key = (nameof(PartnerLinkChecker), tenantId, partner.Id, identity);
         if (!fresh && cache.TryGetValue(key, out LinkState cached))
         {
-            return cached;
+            return new LinkAnswer(cached, Fresh: false);
         }
 
-        var state = await AskAsync(partner, identity, cancellationToken);
+        var state = await AskAsync(partner, tenantId, identity, cancellationToken);
         if (state != LinkState.Unknown)
         {
             cache.Set(key, state, partner.CacheFor);
         }
 
-        return state;
+        return new LinkAnswer(state, Fresh: true);
     }
 
-    private async Task<LinkState> AskAsync(PartnerSettings partner, string identity, CancellationToken cancellationToken)
+    private async Task<LinkState> AskAsync(PartnerSettings partner, string tenantId, string identity, CancellationToken cancellationToken)
     {
         try
         {
             for (var attempt = 0; attempt < 2; attempt++)
             {
-                var token = await ServiceTokenAsync(partner, renew: attempt > 0, cancellationToken);
+                var token = await ServiceTokenAsync(partner, tenantId, renew: attempt > 0, cancellationToken);
                 if (token is null)
                 {
                     return LinkState.Unknown;
@@ -84,8 +88,10 @@ public sealed partial class PartnerLinkChecker(
 
             return LinkState.Unknown;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException or JsonException
-            or Polly.CircuitBreaker.BrokenCircuitException)
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or JsonException
+            // Polly's time-outs, open circuit and rate limits all derive from ExecutionRejectedException.
+            or Polly.ExecutionRejectedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             LogPartnerUnreachable(partner.Id, e.GetType().Name);
             return LinkState.Unknown;
@@ -99,10 +105,10 @@ public sealed partial class PartnerLinkChecker(
             + "&exact=true&briefRepresentation=true");
 
     /// <summary>A client-credentials token for the partner's service account, reused until shortly before it expires.</summary>
-    private async Task<string?> ServiceTokenAsync(PartnerSettings partner, bool renew, CancellationToken cancellationToken)
+    private async Task<string?> ServiceTokenAsync(PartnerSettings partner, string tenantId, bool renew, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (!renew && _tokens.TryGetValue(partner.Id, out var held) && held.Until > now)
+        if (!renew && _tokens.TryGetValue((tenantId, partner.Id), out var held) && held.Until > now)
         {
             return held.Token;
         }
@@ -122,7 +128,7 @@ public sealed partial class PartnerLinkChecker(
         }
 
         var lifetime = TimeSpan.FromSeconds(Math.Max(response.ExpiresIn, 0));
-        _tokens[partner.Id] = (response.AccessToken, now + lifetime - TokenRenewalMargin);
+        _tokens[(tenantId, partner.Id)] = (response.AccessToken, now + lifetime - TokenRenewalMargin);
         return response.AccessToken;
     }
 

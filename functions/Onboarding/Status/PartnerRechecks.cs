@@ -31,16 +31,27 @@ public sealed partial class PartnerRechecks(
                     continue;
                 }
 
-                var user = await status.RecheckPartnersAsync(tenant, entry.RowKey, cancellationToken);
-                if (user is not null && tenant.Partners.All(p => user.Status.Step(p.Id)?.State == StepState.Done))
+                try
                 {
-                    completed++;
+                    var user = await status.RecheckPartnersAsync(tenant, entry.RowKey, cancellationToken);
+                    if (user is not null && tenant.Partners.All(p => user.Status.Step(p.Id)?.State == StepState.Done))
+                    {
+                        completed++;
+                    }
+                }
+                catch (Azure.RequestFailedException e)
+                {
+                    // One user's storage trouble must not stop the run for everybody after them.
+                    LogFailed(e, tenant.Id, e.Status);
                 }
             }
 
             LogRun(tenant.Id, due.Count, completed);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partner re-check of one user of tenant {Tenant} failed: storage answered {Status}")]
+    private partial void LogFailed(Exception exception, string tenant, int status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner re-check for tenant {Tenant}: {Checked} due, {Completed} now linked")]
     private partial void LogRun(string tenant, int @checked, int completed);

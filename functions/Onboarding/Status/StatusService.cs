@@ -19,12 +19,12 @@ public sealed partial class StatusService(
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromHours(1);
 
     /// <summary>Asks every partner of the tenant about this identity, all at once.</summary>
-    public async Task<IReadOnlyDictionary<string, LinkState>> ObservePartnersAsync(Tenant tenant, string identity,
+    public async Task<IReadOnlyDictionary<string, LinkAnswer>> ObservePartnersAsync(Tenant tenant, string identity,
         bool fresh, CancellationToken cancellationToken)
     {
         var answers = await Task.WhenAll(tenant.Partners.Select(async p =>
-            (p.Id, State: await partners.CheckAsync(p, tenant.Id, identity, fresh, cancellationToken))));
-        return answers.ToDictionary(a => a.Id, a => a.State);
+            (p.Id, Answer: await partners.CheckAsync(p, tenant.Id, identity, fresh, cancellationToken))));
+        return answers.ToDictionary(a => a.Id, a => a.Answer);
     }
 
     /// <summary>Membership read from entitlement claims; malformed values are counted in the log, never fatal.</summary>

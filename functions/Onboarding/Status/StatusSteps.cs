@@ -29,8 +29,10 @@ public static class StatusSteps
             steps[partner.Id] = observed.Partners.TryGetValue(partner.Id, out var link)
                 ? link switch
                 {
-                    LinkState.Linked => Keep(before, StepState.Done, null, now),
-                    LinkState.NotLinked => Keep(before, StepState.ActionRequired, null, now),
+                    { State: LinkState.Linked } => Keep(before, StepState.Done, null, now),
+                    // Only a fresh answer undoes a confirmed link: a cached one may predate it.
+                    { State: LinkState.NotLinked, Fresh: false } when before is { State: StepState.Done } => before,
+                    { State: LinkState.NotLinked } => Keep(before, StepState.ActionRequired, null, now),
                     // A partner that cannot be asked does not undo a link it confirmed before.
                     _ => before is { State: StepState.Done } ? before : Keep(before, StepState.Unknown, null, now),
                 }

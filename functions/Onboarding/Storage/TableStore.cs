@@ -22,20 +22,24 @@ public sealed class TableStore(TableServiceClient service, string prefix)
 {
     private readonly ConcurrentDictionary<Table, Lazy<Task<TableClient>>> _tables = new();
 
+    /// <remarks>
+    /// The creation is shared by every caller that arrives meanwhile, so it does not take the first
+    /// caller's cancellation: one aborted request must not fail the others.
+    /// </remarks>
     public Task<TableClient> GetAsync(Table table, CancellationToken cancellationToken = default) =>
-        _tables.GetOrAdd(table, t => new Lazy<Task<TableClient>>(() => CreateAsync(t, cancellationToken))).Value;
+        _tables.GetOrAdd(table, t => new Lazy<Task<TableClient>>(() => CreateAsync(t))).Value.WaitAsync(cancellationToken);
 
     public string NameOf(Table table) => prefix + table.ToString().ToLowerInvariant();
 
     /// <summary>The names of all the service's tables, for checks that read everything stored.</summary>
     public IEnumerable<string> AllNames => Enum.GetValues<Table>().Select(NameOf);
 
-    private async Task<TableClient> CreateAsync(Table table, CancellationToken cancellationToken)
+    private async Task<TableClient> CreateAsync(Table table)
     {
         var client = service.GetTableClient(NameOf(table));
         try
         {
-            await client.CreateIfNotExistsAsync(cancellationToken);
+            await client.CreateIfNotExistsAsync(CancellationToken.None);
             return client;
         }
         catch

@@ -61,6 +61,14 @@ public static partial class TenantFile
                 throw new TenantConfigurationException($"tenants[{i}].id: '{tenant.Id}' is used twice.");
             }
 
+            // Bearer tokens are checked at the issuer's userinfo endpoint, which does not say which
+            // client a token was issued to: two tenants on one issuer would accept each other's tokens.
+            if (tenants.FirstOrDefault(t => t.Issuer == tenant.Issuer) is { } sharing)
+            {
+                throw new TenantConfigurationException(
+                    $"tenants[{i}].issuer: tenant '{sharing.Id}' has the same issuer; each tenant needs its own, or tokens of one would open the other.");
+            }
+
             tenants.Add(tenant);
         }
 

@@ -1,3 +1,4 @@
+using Onboarding.Common;
 using Onboarding.SignIn;
 using Onboarding.Status;
 
@@ -16,7 +17,7 @@ public sealed class MeService(BearerAuthenticator authenticator, SignInRecorder 
         var tenant = caller.Tenant;
         if (caller.FirstSighting || ProfileMapper.Map(tenant, caller.Claims) is not { } profile)
         {
-            return await recorder.RecordAsync(tenant, caller.Claims, cancellationToken);
+            return await recorder.RecordAsync(tenant, caller.Claims, "bearer", cancellationToken);
         }
 
         // Seen before: refresh the membership step from the claims, keep the sign-in counters.
@@ -24,9 +25,10 @@ public sealed class MeService(BearerAuthenticator authenticator, SignInRecorder 
             status.ReadMembership(tenant, ProfileMapper.Strings(caller.Claims, "eduperson_entitlement")),
             await status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken));
         var user = await users.UpdateStatusAsync(tenant.Id, profile.UserId,
-            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken);
-        return user is null
-            ? await recorder.RecordAsync(tenant, caller.Claims, cancellationToken) // erased since: a new sign-in
-            : new RecordedSignIn(user, false, StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt));
+            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken)
+            // Not recorded under this token: the person erased their data since, or the request that
+            // saw the token first has not written yet. Neither makes this a second sign-in.
+            ?? throw new OnboardingException(ApiError.UserNotFound);
+        return new RecordedSignIn(user, false, StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt));
     }
 }

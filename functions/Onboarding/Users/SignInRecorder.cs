@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Onboarding.Common;
 using Onboarding.Privacy;
 using Onboarding.Status;
@@ -14,9 +15,11 @@ public sealed record RecordedSignIn(UserRecord User, bool FirstSignIn, Onboardin
 /// bearer token from the device-code flow): the profile, the membership from the entitlements, and
 /// the partner link states, in one ETag-guarded write.
 /// </summary>
-public sealed class SignInRecorder(UserStore users, StatusService status, EmailIndex emails, ExpiryIndex expiries, TimeProvider time)
+public sealed partial class SignInRecorder(UserStore users, StatusService status, EmailIndex emails, ExpiryIndex expiries,
+    Pseudonymizer pseudonyms, TimeProvider time, ILogger<SignInRecorder> logger)
 {
-    public async Task<RecordedSignIn> RecordAsync(Tenant tenant, JsonElement claims, CancellationToken cancellationToken)
+    /// <param name="channel">How the person came: <c>callback</c> or <c>bearer</c> (for the log).</param>
+    public async Task<RecordedSignIn> RecordAsync(Tenant tenant, JsonElement claims, string channel, CancellationToken cancellationToken)
     {
         var profile = ProfileMapper.Map(tenant, claims)
             ?? throw new OnboardingException(ApiError.UserInfoInvalid,
@@ -51,6 +54,12 @@ public sealed class SignInRecorder(UserStore users, StatusService status, EmailI
         }
 
         await status.ScheduleRecheckAsync(tenant, user, cancellationToken, dueNow: true);
-        return new RecordedSignIn(user, before is null, StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt));
+        var described = StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt);
+        LogSignIn(tenant.Id, pseudonyms.LogReference(user.UserId), channel, before is null, described.Ready);
+        return new RecordedSignIn(user, before is null, described);
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Sign-in recorded: tenant {Tenant}, user {UserRef}, via {Channel}, first {FirstSignIn}, ready {Ready}")]
+    private partial void LogSignIn(string tenant, string userRef, string channel, bool firstSignIn, bool ready);
 }

@@ -56,9 +56,10 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 return (entity.ToRecord(), before);
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
-                // Someone else wrote first: read again and apply this sign-in on top.
+                // Someone else wrote (or erased) first: read again and apply this sign-in on top.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken); // back-off, not logic time
             }
         }
     }

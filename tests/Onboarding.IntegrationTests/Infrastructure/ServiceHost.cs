@@ -56,7 +56,11 @@ public sealed class ServiceHost : IAsyncDisposable
             ["TenantSecrets:rp"] = TestOidcProvider.ClientSecret,
             ["TenantSecrets:down"] = "unused-secret",
             ["PartnerSecrets:terrascope"] = Environment.GetEnvironmentVariable("PARTNER_CLIENT_SECRET"),
-            ["Logging:LogLevel:Default"] = "Debug",
+            // Capture everything a production sink could see, framework categories included.
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            ["Logging:LogLevel:System"] = "Trace",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

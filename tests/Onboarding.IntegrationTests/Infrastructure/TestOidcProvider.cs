@@ -45,7 +45,15 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
     public string Issuer { get; }
 
+    public string BaseUrl => Issuer[..Issuer.LastIndexOf('/')];
+
     public List<RsaSecurityKey> PublishedKeys { get; } = [];
+
+    /// <summary>A symmetric key published in the key set, as a confused provider might: HS256 must still be refused.</summary>
+    public byte[] PublishedHmacKey { get; } = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>How long the slow partner endpoint takes to answer.</summary>
+    public TimeSpan SlowPartnerDelay { get; set; } = TimeSpan.FromSeconds(20);
     public RsaSecurityKey SigningKey { get; set; } = null!;
 
     // Scenario knobs; Reset() restores a well-behaved provider.
@@ -113,7 +121,14 @@ public sealed class TestOidcProvider : IAsyncDisposable
         app.MapGet("/rp/jwks", () =>
         {
             JwksRequests++;
-            return Results.Json(new { keys = PublishedKeys.Select(Jwk).ToArray() });
+            var keys = PublishedKeys.Select(Jwk).Append(new Dictionary<string, string>
+            {
+                ["kty"] = "oct",
+                ["kid"] = "hmac-key",
+                ["alg"] = "HS256",
+                ["k"] = Base64UrlEncoder.Encode(PublishedHmacKey),
+            });
+            return Results.Json(new { keys = keys.ToArray() });
         });
 
         app.MapGet("/rp/authorize", (HttpRequest request) =>
@@ -140,6 +155,11 @@ public sealed class TestOidcProvider : IAsyncDisposable
             }
 
             var form = await request.ReadFormAsync();
+            if (form["grant_type"] == "client_credentials")
+            {
+                return Results.Json(new { access_token = "service-token", token_type = "Bearer", expires_in = 300 });
+            }
+
             if (!_codes.TryRemove(form["code"].ToString(), out var pending)
                 || form["redirect_uri"] != pending.RedirectUri
                 || Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != pending.Challenge)
@@ -154,6 +174,13 @@ public sealed class TestOidcProvider : IAsyncDisposable
                 expires_in = 3600,
                 id_token = IdToken(pending.Nonce),
             });
+        });
+
+        // A partner admin API that takes far longer than any sane time-out.
+        app.MapGet("/slow-partner/admin/realms/{realm}/users", async (HttpContext context) =>
+        {
+            await Task.Delay(SlowPartnerDelay, context.RequestAborted);
+            return Results.Json(Array.Empty<object>());
         });
 
         app.MapGet("/rp/userinfo", (HttpRequest request) =>
@@ -183,7 +210,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             Signing.NoKid => handler.CreateToken(payload, new SigningCredentials(
                 new RsaSecurityKey(SigningKey.Rsa), SecurityAlgorithms.RsaSha256)),
             Signing.Hmac => handler.CreateToken(payload, new SigningCredentials(
-                new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32)) { KeyId = SigningKey.KeyId }, SecurityAlgorithms.HmacSha256)),
+                new SymmetricSecurityKey(PublishedHmacKey) { KeyId = "hmac-key" }, SecurityAlgorithms.HmacSha256)),
             Signing.UnpublishedKey => handler.CreateToken(payload, new SigningCredentials(
                 NewKey(SigningKey.KeyId), SecurityAlgorithms.RsaSha256)),
             _ => handler.CreateToken(payload, new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256)),

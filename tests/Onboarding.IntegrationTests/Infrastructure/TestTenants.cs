@@ -64,6 +64,27 @@ public static class TestTenants
         Membership = OpenEoMembership,
     };
 
+    /// <summary>Like <see cref="Rp"/>, with a partner whose admin API answers far too slowly.</summary>
+    public static TenantDocument RpWithSlowPartner(TestOidcProvider provider) => Rp(provider) with
+    {
+        Id = "slow",
+        Partners =
+        [
+            new PartnerDocument
+            {
+                Id = "slowpartner",
+                DisplayName = "Slow partner",
+                AdminBaseUrl = $"{provider.BaseUrl}/slow-partner",
+                Realm = "slow",
+                IdpAlias = "egi",
+                TokenEndpoint = $"{provider.Issuer}/token",
+                ClientId = TestOidcProvider.ClientId,
+                ClientSecretSetting = "TenantSecrets:rp",
+                LinkUrl = "https://partner.example.org/link",
+            },
+        ],
+    };
+
     /// <summary>A tenant whose provider is down: nothing listens on its port.</summary>
     public static TenantDocument Down() => new()
     {

@@ -47,6 +47,20 @@ public sealed class CallbackAttackTests(DevProviderHost host) : IClassFixture<De
     }
 
     [Fact]
+    public async Task CallbackInABrowserWithItsOwnLoginCookie_Fails()
+    {
+        using var victim = new Browser();
+        using var attacker = new Browser();
+        var callback = await victim.CallbackUrlAsync(Service.BaseUrl, "demo", "olivia");
+        await attacker.CallbackUrlAsync(Service.BaseUrl, "demo", "bob"); // the attacker's own binding cookie
+
+        using var stolen = await attacker.GetAsync(callback);
+
+        await AssertProblem(stolen, HttpStatusCode.BadRequest, "LoginAttemptNotThisBrowser");
+        Assert.DoesNotContain(await Service.UsersAsync("demo"), u => u.Email == "olivia@openeo.cloud");
+    }
+
+    [Fact]
     public async Task UnknownState_Fails()
     {
         using var browser = new Browser();

@@ -227,6 +227,20 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoCallbacksWithTheSameState_AtTheSameMoment_ExactlyOneSignsIn()
+    {
+        using var browser = new Browser();
+        var callback = await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "x");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => browser.GetAsync(callback)));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK),
+            r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Equal(1, Assert.Single(await _service.UsersAsync("rp")).SignInCount);
+    }
+
+    [Fact]
     public async Task TokenEndpointDown_503WithRetryAfter_NothingWritten()
     {
         _provider.TokenEndpointDown = true;

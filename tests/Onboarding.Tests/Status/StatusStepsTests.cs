@@ -9,8 +9,10 @@ public sealed class StatusStepsTests
 
     private static Membership Member(params string[] roles) => new(true, roles, 0);
 
-    private static StatusObservation Observed(Membership? membership, LinkState? terrascope) =>
-        new(membership, terrascope is { } s ? new Dictionary<string, LinkState> { ["terrascope"] = s } : new Dictionary<string, LinkState>());
+    private static StatusObservation Observed(Membership? membership, LinkState? terrascope, bool fresh = true) =>
+        new(membership, terrascope is { } s
+            ? new Dictionary<string, LinkAnswer> { ["terrascope"] = new(s, fresh) }
+            : new Dictionary<string, LinkAnswer>());
 
     [Fact]
     public void Merge_AllDone_ReadyWithFirstCompletedTimes()
@@ -45,6 +47,19 @@ public sealed class StatusStepsTests
 
         Assert.Equal(StepState.Done, StatusSteps.Merge(Tenant, linked, Observed(null, LinkState.Unknown), T0).Step("terrascope")!.State);
         Assert.Equal(StepState.Unknown, StatusSteps.Merge(Tenant, notYet, Observed(null, LinkState.Unknown), T0).Step("terrascope")!.State);
+    }
+
+    [Fact]
+    public void Merge_ACachedNotLinked_DoesNotUndoALinkConfirmedSince_AFreshOneDoes()
+    {
+        var linked = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.Linked), T0);
+
+        var cached = StatusSteps.Merge(Tenant, linked, Observed(null, LinkState.NotLinked, fresh: false), T0.AddMinutes(5));
+        var fresh = StatusSteps.Merge(Tenant, linked, Observed(null, LinkState.NotLinked, fresh: true), T0.AddMinutes(5));
+
+        Assert.Equal(StepState.Done, cached.Step("terrascope")!.State);
+        Assert.Equal(StepState.ActionRequired, fresh.Step("terrascope")!.State);
+        Assert.Equal(T0, fresh.Step("terrascope")!.FirstDoneAt); // when it was first done stays on record
     }
 
     [Fact]

@@ -97,6 +97,13 @@ public sealed class TenantFileTests
     }
 
     [Fact]
+    public void Validate_TwoTenantsOnOneIssuer_Refused()
+    {
+        var error = Assert.Throws<TenantConfigurationException>(() => TenantFile.Validate([Valid(), Valid() with { Id = "other" }], Settings));
+        Assert.StartsWith("tenants[1].issuer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_DuplicateIds_Refused()
     {
         var error = Assert.Throws<TenantConfigurationException>(() => TenantFile.Validate([Valid(), Valid()], Settings));
