@@ -24,8 +24,14 @@ param tags tagsType = {}
 @minLength(1)
 param tenantIds string[]
 
+@description('Ids of the partner back-ends named in the tenants file (partners[].id), e.g. terrascope. Each needs the Key Vault secret "partner-<id>-client-secret" and gets the app setting PartnerSecrets__<id> (a "-" in the id becomes "_").')
+param partnerIds string[] = []
+
 @description('Path of the tenants file inside the deployed package, relative to the app root.')
 param tenantsFile string = 'tenants.json'
+
+@description('When the retention purge runs (six-field NCRONTAB, UTC): the PurgeExpiredData timer reads it from Privacy__PurgeSchedule, and the host will not start without it.')
+param privacyPurgeSchedule string = '0 0 3 * * *'
 
 @description('Public base URL of the service when a custom domain fronts it; empty to use the app\'s own host name.')
 param publicBaseUrl string = ''
@@ -85,6 +91,19 @@ var allTags = union(tags, { environment: environmentName, service: 'onboarding' 
 // once after any change to the app's settings).
 func keyVaultReference(vaultName string, secretName string) string =>
   '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=${secretName})'
+
+// One client-secret setting per id (TenantSecrets__<id>, PartnerSecrets__<id>), each a reference to
+// the vault secret <kind>-<id>-client-secret. App settings on Linux allow letters, digits, '_' and
+// '.', so a '-' in an id becomes '_' in the setting name (tenants.json: "clientSecretSetting":
+// "TenantSecrets:<id with _ for ->" or "PartnerSecrets:…"); vault secret names take '-' but no '_'.
+func clientSecretSettings(vaultName string, settingSection string, secretKind string, ids string[]) {
+  *: string
+} =>
+  toObject(
+    ids,
+    id => '${settingSection}__${replace(id, '-', '_')}',
+    id => keyVaultReference(vaultName, '${secretKind}-${id}-client-secret')
+  )
 
 module identity 'modules/identity.bicep' = {
   params: {
@@ -148,7 +167,7 @@ module keyVault 'modules/keyvault.bicep' = {
               roleDefinitionIdOrName: 'Key Vault Secrets Officer'
               principalId: vaultOperatorPrincipalId
               principalType: vaultOperatorPrincipalType
-              description: 'Operators who set tenant client secrets and the HMAC secret'
+              description: 'Operators who set tenant and partner client secrets and the HMAC secret'
             }
           ]
     )
@@ -243,18 +262,14 @@ module functionAppSettings 'modules/function-app-settings.bicep' = {
         Onboarding__PublicBaseUrl: baseUrl
         Onboarding__TenantsFile: tenantsFile
         Privacy__HmacSecret: keyVaultReference(keyVaultName, 'privacy-hmac-secret')
+        Privacy__PurgeSchedule: privacyPurgeSchedule
         APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.outputs.connectionString
         // Entra ID authentication for telemetry, as the component accepts no other.
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
         OTEL_SERVICE_NAME: otelServiceName
       },
-      // App settings on Linux allow letters, digits, '_' and '.', so a '-' in a tenant id becomes
-      // '_' here (tenants.json: "clientSecretSetting": "TenantSecrets:<id with _ for ->").
-      toObject(
-        tenantIds,
-        tenantId => 'TenantSecrets__${replace(tenantId, '-', '_')}',
-        tenantId => keyVaultReference(keyVaultName, 'tenant-${tenantId}-client-secret')
-      )
+      clientSecretSettings(keyVaultName, 'TenantSecrets', 'tenant', tenantIds),
+      clientSecretSettings(keyVaultName, 'PartnerSecrets', 'partner', partnerIds)
     )
   }
   // The host starts as soon as its settings exist: its storage and vault roles must be in place.
@@ -275,7 +290,7 @@ output callbackUrls {
   *: string
 } = toObject(tenantIds, tenantId => tenantId, tenantId => '${baseUrl}/api/tenants/${tenantId}/callback')
 
-@description('Name of the Key Vault that holds the tenant client secrets and the HMAC secret.')
+@description('Name of the Key Vault that holds the tenant and partner client secrets and the HMAC secret.')
 output keyVaultName string = keyVault.outputs.name
 
 @description('Name of the storage account with the service\'s tables.')

@@ -1,8 +1,10 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using Onboarding.Functions;
+using Onboarding.Functions.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddOnboardingFunctions();
+builder.AddOnboardingTelemetry();
 builder.Build().Run();

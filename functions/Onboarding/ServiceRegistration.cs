@@ -4,6 +4,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Onboarding.Privacy;
 using Onboarding.SignIn;
+using Onboarding.Staff;
 using Onboarding.Status;
 using Onboarding.Storage;
 using Onboarding.Tenants;
@@ -81,6 +82,10 @@ public static class ServiceRegistration
         services.AddSingleton<DataExport>();
         services.AddSingleton<UserSessions>();
         services.AddSingleton<SelfService>();
+        services.AddSingleton<StaffSessions>();
+        services.AddSingleton<StaffAuthenticator>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<SupportService>();
         return services;
     }
 }

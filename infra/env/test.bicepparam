@@ -14,6 +14,12 @@ param tenantIds = [
   'other'
 ]
 
+// One entry per partner back-end (partners[].id) in tenants.json; each needs the vault secret
+// partner-<id>-client-secret.
+param partnerIds = [
+  'terrascope'
+]
+
 param tenantsFile = 'tenants.json'
 
 param keyVaultPublicNetworkAccess = 'Enabled'

@@ -19,7 +19,7 @@ public sealed class InfraBuild : IAsyncLifetime
 
     /// <summary>
     /// A second parameter set that turns every option on, so that the conditional parts of the
-    /// template (vault operator role, custom domain, private vault) are checked too.
+    /// template (vault operator role, custom domain, private vault, partners) are checked too.
     /// </summary>
     public const string AllOptionsParameters = """
         using '../main.bicep'
@@ -29,6 +29,10 @@ public sealed class InfraBuild : IAsyncLifetime
           'demo'
           'other'
           'third-tenant'
+        ]
+        param partnerIds = [
+          'terrascope'
+          'eo-partner'
         ]
         param publicBaseUrl = 'https://onboarding.example.org'
         param vaultOperatorPrincipalId = '11111111-1111-1111-1111-111111111111'

@@ -45,13 +45,15 @@ public sealed class TemplateContentTests(InfraBuild infra)
             "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId", "AzureWebJobsStorage__blobServiceUri",
             "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
             "Storage__TableServiceUri", "Storage__ManagedIdentityClientId", "Storage__TablePrefix",
-            "Onboarding__PublicBaseUrl", "Onboarding__TenantsFile", "Privacy__HmacSecret",
+            "Onboarding__PublicBaseUrl", "Onboarding__TenantsFile", "Privacy__HmacSecret", "Privacy__PurgeSchedule",
             "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "OTEL_SERVICE_NAME",
-            "TenantSecrets__demo", "TenantSecrets__other",
+            "TenantSecrets__demo", "TenantSecrets__other", "PartnerSecrets__terrascope",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), settings.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("tenants.json", settings["Onboarding__TenantsFile"]);
         Assert.Equal("", settings["Storage__TablePrefix"]);
+        // The retention purge timer's schedule (%Privacy:PurgeSchedule%): without it the host stops.
+        Assert.Equal("0 0 3 * * *", settings["Privacy__PurgeSchedule"]);
         // Flex Consumption rejects these; the runtime comes from functionAppConfig instead.
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings.Keys);
         Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", settings.Keys);
@@ -96,6 +98,33 @@ public sealed class TemplateContentTests(InfraBuild infra)
             $"@Microsoft.KeyVault(VaultName={vault};SecretName=tenant-{tenant}-client-secret)", settings[Setting(tenant)]));
         Assert.All(settings.Keys, name => Assert.Matches("^[A-Za-z0-9_.]+$", name));
         Assert.Equal($"@Microsoft.KeyVault(VaultName={vault};SecretName=privacy-hmac-secret)", settings["Privacy__HmacSecret"]);
+    }
+
+    [Theory]
+    [InlineData(InfraBuild.TestEnvironmentParametersFile, new[] { "terrascope" })]
+    [InlineData(InfraBuild.AllOptionsParametersFile, new[] { "eo-partner", "terrascope" })]
+    public void AppSettings_EveryPartnerHasItsClientSecretFromTheVault(string parameterFile, string[] partners)
+    {
+        var snapshot = infra.SnapshotOf(parameterFile);
+        var settings = snapshot.AppSettings();
+        var vault = (string?)snapshot.One("Microsoft.KeyVault/vaults")["name"];
+
+        // tenants.json names the setting as "clientSecretSetting": "PartnerSecrets:<id with _ for ->".
+        static string Setting(string partner) => $"PartnerSecrets__{partner.Replace('-', '_')}";
+        Assert.Equal(
+            partners.Select(Setting),
+            settings.Keys.Where(name => name.StartsWith("PartnerSecrets__", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.All(partners, partner => Assert.Equal(
+            $"@Microsoft.KeyVault(VaultName={vault};SecretName=partner-{partner}-client-secret)", settings[Setting(partner)]));
+    }
+
+    [Fact]
+    public void Parameters_PartnerIds_DefaultToNone()
+    {
+        var partnerIds = infra.MainTemplate["parameters"]!["partnerIds"]!;
+
+        Assert.Equal("array", (string?)partnerIds["type"]);
+        Assert.Empty(partnerIds["defaultValue"]!.AsArray());
     }
 
     [Fact]

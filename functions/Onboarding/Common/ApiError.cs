@@ -49,6 +49,9 @@ public sealed record ApiError(string Code, int Status, string Title)
     public static readonly ApiError TokenInvalid =
         new("TokenInvalid", 403, "Authorization token has expired or is invalid. Please authenticate again.");
 
+    public static readonly ApiError PermissionsInsufficient =
+        new("PermissionsInsufficient", 403, "You are signed in but not allowed to do this here.");
+
     public static readonly ApiError UserNotFound =
         new("UserNotFound", 404, "There is no record of you here (any more). Sign in again to register.");
 

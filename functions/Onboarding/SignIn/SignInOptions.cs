@@ -29,7 +29,7 @@ public sealed class SignInOptions : IValidatableObject
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Cookies are Secure unless the service runs on plain-http loopback (local runs).</summary>
-    public bool SecureCookies => PublicBaseUrl is not { Scheme: "http" };
+    public bool SecureCookies => PublicBaseUrl is not { IsAbsoluteUri: true, Scheme: "http" };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -12,6 +12,7 @@ public enum Table
     TokenSightings,
     EmailIndex,
     Expiries,
+    Audit,
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Onboarding.Privacy;
+using Onboarding.Staff;
 using Onboarding.Status;
 
 namespace Onboarding.Tenants;
@@ -35,6 +36,9 @@ public sealed class Tenant
     public required MembershipPolicy Membership { get; init; }
 
     public RetentionPolicy Retention { get; init; } = RetentionPolicy.Default;
+
+    /// <summary>Which entitlements make someone support staff or an operator of this tenant.</summary>
+    public StaffPolicy Staff { get; init; } = StaffPolicy.None;
 
     /// <summary>Partner back-ends whose accounts must be linked, in the order their steps are shown.</summary>
     public IReadOnlyList<PartnerSettings> Partners { get; init; } = [];

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Onboarding.Privacy;
+using Onboarding.Staff;
 using Onboarding.Status;
 
 namespace Onboarding.Tenants;
@@ -151,7 +152,27 @@ public static partial class TenantFile
             Membership = membership,
             Partners = partners,
             Retention = ValidateRetention(d.Retention, $"{at}.retention"),
+            Staff = ValidateStaff(d.Staff, $"{at}.staff"),
         };
+    }
+
+    private static StaffPolicy ValidateStaff(StaffDocument? d, string at)
+    {
+        var map = new Dictionary<string, StaffRole>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (role, values, field) in new[] { (StaffRole.Support, d?.Support, "support"), (StaffRole.Operator, d?.Operator, "operator") })
+        {
+            for (var j = 0; j < (values?.Count ?? 0); j++)
+            {
+                if (Entitlement.Parse(values![j]) is null)
+                {
+                    throw new TenantConfigurationException($"{at}.{field}[{j}]: '{values[j]}' is not an entitlement value.");
+                }
+
+                map[values[j]] = role;
+            }
+        }
+
+        return new StaffPolicy { Entitlements = map };
     }
 
     private static RetentionPolicy ValidateRetention(RetentionDocument? d, string at)
@@ -261,6 +282,14 @@ public sealed record TenantDocument
     public MembershipDocument? Membership { get; init; }
     public IReadOnlyList<PartnerDocument>? Partners { get; init; }
     public RetentionDocument? Retention { get; init; }
+    public StaffDocument? Staff { get; init; }
+}
+
+/// <summary>Entitlement values that make someone staff of the tenant.</summary>
+public sealed record StaffDocument
+{
+    public IReadOnlyList<string>? Support { get; init; }
+    public IReadOnlyList<string>? Operator { get; init; }
 }
 
 public sealed record RetentionDocument

@@ -5,6 +5,12 @@ using Onboarding.Storage;
 
 namespace Onboarding.Users;
 
+public enum SearchField
+{
+    Institution,
+    Country,
+}
+
 /// <summary>Reads and writes user records. Every update is guarded by the entity's ETag.</summary>
 public sealed class UserStore(TableStore tables, TimeProvider time)
 {
@@ -95,6 +101,26 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 // Changed (or erased) meanwhile: read again.
             }
         }
+    }
+
+    /// <summary>
+    /// Users of a tenant with this institution or country, a page at a time; the continuation is the
+    /// storage's own, so paging goes as far as there are users.
+    /// </summary>
+    public async Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> QueryAsync(string tenantId, SearchField attribute,
+        string value, string? continuation, int pageSize, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Users, cancellationToken);
+        var filter = attribute == SearchField.Country
+            ? TableClient.CreateQueryFilter<UserEntity>(u => u.PartitionKey == tenantId && u.Country == value)
+            : TableClient.CreateQueryFilter<UserEntity>(u => u.PartitionKey == tenantId && u.Institution == value);
+        await foreach (var page in table.QueryAsync<UserEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
+            .AsPages(continuation, pageSize))
+        {
+            return (page.Values.Select(u => u.ToRecord()).ToList(), page.ContinuationToken);
+        }
+
+        return ([], null);
     }
 
     /// <summary>The stored entity itself, with its ETag, for the purge and erasure.</summary>

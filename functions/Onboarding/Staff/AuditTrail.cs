@@ -1,0 +1,122 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Onboarding.Common;
+using Onboarding.Storage;
+
+namespace Onboarding.Staff;
+
+/// <summary>
+/// One staff action (partition = tenant and month, row = inverted time and a random suffix, so a
+/// partition reads newest first). The actor is the staff member's user id, never a name or email.
+/// </summary>
+public sealed class AuditEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset At { get; set; }
+    public string Actor { get; set; } = "";
+    public string ActorRoles { get; set; } = "";
+    public string Action { get; set; } = "";
+    public string? TargetUser { get; set; }
+
+    /// <summary>What was asked, without personal values: e.g. "by email", "by country".</summary>
+    public string? Detail { get; set; }
+}
+
+public sealed record AuditEntry(DateTimeOffset At, string Actor, string ActorRoles, string Action, string? TargetUser, string? Detail);
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, string? Continuation);
+
+public sealed class AuditTrail(TableStore tables, TimeProvider time)
+{
+    public static string Partition(string tenantId, DateTimeOffset at) =>
+        $"{tenantId}_{at.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture)}";
+
+    public async Task WriteAsync(StaffMember actor, string action, string? targetUser, string? detail, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Audit, cancellationToken);
+        var now = time.GetUtcNow();
+        await table.AddEntityAsync(new AuditEntity
+        {
+            PartitionKey = Partition(actor.Tenant.Id, now),
+            RowKey = $"{DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks:D19}_{Secrets.Random(6)}",
+            At = now,
+            Actor = actor.ActorId,
+            ActorRoles = string.Join(',', actor.Roles.Order()),
+            Action = action,
+            TargetUser = targetUser,
+            Detail = detail,
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Entries from <paramref name="from"/> to <paramref name="to"/>, newest first, a page at a time.
+    /// The continuation names the month and the storage continuation within it; there is no cap on
+    /// how far one can page.
+    /// </summary>
+    public async Task<AuditPage> ReadAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, string? continuation,
+        int pageSize, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Audit, cancellationToken);
+        var (month, token) = ParseContinuation(continuation) ?? (MonthOf(to), null);
+        var entries = new List<AuditEntry>();
+        for (; month >= MonthOf(from) && entries.Count < pageSize; month = month.AddMonths(-1), token = null)
+        {
+            var filter = TableClient.CreateQueryFilter<AuditEntity>(e =>
+                e.PartitionKey == Partition(tenantId, month) && e.At >= from && e.At <= to);
+            await foreach (var page in table.QueryAsync<AuditEntity>(filter, maxPerPage: pageSize - entries.Count, cancellationToken: cancellationToken)
+                .AsPages(token, pageSize - entries.Count))
+            {
+                entries.AddRange(page.Values.Select(e => new AuditEntry(e.At, e.Actor, e.ActorRoles, e.Action, e.TargetUser, e.Detail)));
+                if (page.ContinuationToken is { } next && entries.Count >= pageSize)
+                {
+                    return new AuditPage(entries, $"{month:yyyyMM}|{next}");
+                }
+
+                if (entries.Count >= pageSize)
+                {
+                    break;
+                }
+            }
+        }
+
+        var more = entries.Count >= pageSize && month >= MonthOf(from);
+        return new AuditPage(entries, more ? $"{month:yyyyMM}|" : null);
+    }
+
+    /// <summary>Deletes entries older than the cutoff: only the partitions of months up to the cutoff's are read.</summary>
+    public async Task<int> PurgeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Audit, cancellationToken);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {tenantId + "_"} and PartitionKey le {Partition(tenantId, cutoff)} and At lt {cutoff}");
+        var old = new List<AuditEntity>();
+        await foreach (var entry in table.QueryAsync<AuditEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            old.Add(entry);
+        }
+
+        foreach (var batch in old.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100)))
+        {
+            await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)),
+                cancellationToken);
+        }
+
+        return old.Count;
+    }
+
+    private static DateTimeOffset MonthOf(DateTimeOffset at) => new(at.UtcDateTime.Year, at.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static (DateTimeOffset Month, string? Token)? ParseContinuation(string? value)
+    {
+        var bar = value?.IndexOf('|', StringComparison.Ordinal) ?? -1;
+        return bar == 6 && DateTimeOffset.TryParseExact(value![..6], "yyyyMM", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal, out var month)
+            ? (new DateTimeOffset(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero), value[7..] is { Length: > 0 } t ? t : null)
+            : null;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Onboarding.Common;
+using Onboarding.SignIn;
+using Onboarding.Tenants;
+using Onboarding.Users;
+
+namespace Onboarding.Staff;
+
+/// <summary>A staff member of one tenant, allowed what their roles allow there.</summary>
+/// <param name="ActorId">The staff member's user id in this tenant (a hash of issuer and subject).</param>
+public sealed record StaffMember(Tenant Tenant, string ActorId, IReadOnlySet<StaffRole> Roles, StaffSession? Session);
+
+/// <summary>
+/// Decides who may use the support and audit endpoints: a bearer token of the tenant's provider
+/// (scripts) or the staff page's session (browsers), with the staff role the action needs. A role,
+/// session or token of another tenant opens nothing here.
+/// </summary>
+public sealed partial class StaffAuthenticator(
+    TenantCatalog tenants,
+    BearerAuthenticator bearer,
+    StaffSessions sessions,
+    ILogger<StaffAuthenticator> logger)
+{
+    public async Task<StaffMember> AuthenticateAsync(string tenantId, string? authorization, string? sessionCookie,
+        StaffRight right, CancellationToken cancellationToken)
+    {
+        var tenant = tenants.Get(tenantId);
+        var member = await IdentifyAsync(tenant, authorization, sessionCookie, cancellationToken);
+        if (!StaffPolicy.Allows(member.Roles, right))
+        {
+            LogDenied(tenant.Id, right.ToString());
+            throw new OnboardingException(ApiError.PermissionsInsufficient);
+        }
+
+        return member;
+    }
+
+    private async Task<StaffMember> IdentifyAsync(Tenant tenant, string? authorization, string? sessionCookie,
+        CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(authorization))
+        {
+            var caller = await bearer.AuthenticateAsync(tenant.Id, authorization, cancellationToken);
+            var profile = ProfileMapper.Map(tenant, caller.Claims) ?? throw new OnboardingException(ApiError.TokenInvalid);
+            var roles = tenant.Staff.RolesOf(ProfileMapper.Strings(caller.Claims, "eduperson_entitlement"));
+            return new StaffMember(tenant, profile.UserId, roles, null);
+        }
+
+        if (sessions.Read(sessionCookie) is { } session)
+        {
+            // A genuine session of another tenant is a known staff member in the wrong place.
+            return session.TenantId == tenant.Id
+                ? new StaffMember(tenant, session.ActorId, session.Roles, session)
+                : throw new OnboardingException(ApiError.PermissionsInsufficient);
+        }
+
+        throw new OnboardingException(ApiError.AuthenticationRequired);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff access denied in tenant {Tenant}: {Right} not granted")]
+    private partial void LogDenied(string tenant, string right);
+}

@@ -1,0 +1,76 @@
+using Onboarding.Common;
+using Onboarding.Privacy;
+using Onboarding.Status;
+using Onboarding.Users;
+
+namespace Onboarding.Staff;
+
+/// <summary>A user as support staff see them: the record, the status steps, and when the data expires.</summary>
+public sealed record SupportUserView(UserRecord User, OnboardingStatus Status);
+
+public sealed record SupportUserPage(IReadOnlyList<SupportUserView> Users, string? Continuation);
+
+/// <summary>
+/// What support staff do for a person: find them, see where they stand, re-check, erase on request.
+/// Every action is written to the audit trail after it is allowed and before the answer goes out;
+/// denied calls never reach here and leave no entry.
+/// </summary>
+public sealed class SupportService(UserStore users, EmailIndex emails, StatusService status, UserEraser eraser, AuditTrail audit)
+{
+    public const int PageSize = 50;
+
+    /// <summary>Exact match through the email index: one point read, then the matching records.</summary>
+    public async Task<SupportUserPage> FindByEmailAsync(StaffMember staff, string email, CancellationToken cancellationToken)
+    {
+        var found = new List<SupportUserView>();
+        foreach (var userId in await emails.FindAsync(staff.Tenant.Id, email, cancellationToken))
+        {
+            // The index may lag behind an email change; the record decides.
+            if (await users.FindAsync(staff.Tenant.Id, userId, cancellationToken) is { Email: { } current } user
+                && EmailIndex.Normalise(current) == EmailIndex.Normalise(email))
+            {
+                found.Add(View(staff, user));
+            }
+        }
+
+        await audit.WriteAsync(staff, "search", found.Count == 1 ? found[0].User.UserId : null, "by email", cancellationToken);
+        return new SupportUserPage(found, null);
+    }
+
+    public async Task<SupportUserPage> FindByAttributeAsync(StaffMember staff, SearchField attribute, string value,
+        string? continuation, CancellationToken cancellationToken)
+    {
+        var (page, next) = await users.QueryAsync(staff.Tenant.Id, attribute, Normalise(attribute, value), continuation, PageSize, cancellationToken);
+        await audit.WriteAsync(staff, "search", null, $"by {attribute.ToString().ToLowerInvariant()}", cancellationToken);
+        return new SupportUserPage(page.Select(u => View(staff, u)).ToList(), next);
+    }
+
+    public async Task<SupportUserView> GetAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindAsync(staff.Tenant.Id, userId, cancellationToken) ?? throw NotFound();
+        await audit.WriteAsync(staff, "view", userId, null, cancellationToken);
+        return View(staff, user);
+    }
+
+    public async Task<SupportUserView> RecheckAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
+    {
+        var user = await status.RecheckPartnersAsync(staff.Tenant, userId, cancellationToken) ?? throw NotFound();
+        await audit.WriteAsync(staff, "recheck", userId, null, cancellationToken);
+        return View(staff, user);
+    }
+
+    /// <summary>The same erasure as the person's own, for requests that come by email. Repeating it is fine.</summary>
+    public async Task EraseAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
+    {
+        await eraser.EraseAsync(staff.Tenant.Id, userId, "erased by support on the person's request", cancellationToken);
+        await audit.WriteAsync(staff, "erase", userId, null, cancellationToken);
+    }
+
+    private static SupportUserView View(StaffMember staff, UserRecord user) =>
+        new(user, StatusSteps.Describe(staff.Tenant, user.Status, user.FirstSignInAt));
+
+    private static string Normalise(SearchField attribute, string value) =>
+        attribute == SearchField.Country ? value.Trim().ToUpperInvariant() : value.Trim().ToLowerInvariant();
+
+    private static OnboardingException NotFound() => new(ApiError.UserNotFound, "There is no such user in this tenant.");
+}
