@@ -25,6 +25,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         ["partnerrechecks"] = ["DueAt", "Until"],
         ["emailindex"] = ["UserIds"],
         ["expiries"] = ["EmailKey"],
+        ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
     };
 
     private static readonly string[] DemoEmails =
