@@ -11,6 +11,7 @@ public static class FunctionsRegistration
     {
         services.AddOnboardingCore();
         services.AddSingleton<HttpResponder>();
+        services.AddSingleton<Staff.StaffGate>();
 
         // The hosting diagnostics log every request URL with its query string, the callback's query
         // carries the authorization code and state, and redirect results log their target (the

@@ -20,7 +20,7 @@ public static class SessionCookie
     public static void Clear(HttpResponse response, string tenantId, bool secure) =>
         response.Cookies.Delete(Name, Options(tenantId, secure, TimeSpan.Zero));
 
-    private static CookieOptions Options(string tenantId, bool secure, TimeSpan maxAge) => new()
+    internal static CookieOptions Options(string tenantId, bool secure, TimeSpan maxAge) => new()
     {
         HttpOnly = true,
         Secure = secure,
@@ -29,4 +29,15 @@ public static class SessionCookie
         MaxAge = maxAge,
         IsEssential = true,
     };
+}
+
+/// <summary>The staff page's session cookie: the same protections, at most one hour.</summary>
+public static class StaffCookie
+{
+    public const string Name = "onboarding_staff";
+
+    public static string? Read(HttpRequest request) => request.Cookies[Name];
+
+    public static void Write(HttpResponse response, Onboarding.Staff.StaffSession session, bool secure) =>
+        response.Cookies.Append(Name, session.Value, SessionCookie.Options(session.TenantId, secure, Onboarding.Staff.StaffSessions.Lifetime));
 }

@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
 using Microsoft.Extensions.Options;
+using Onboarding.Common;
 using Onboarding.SignIn;
+using Onboarding.Staff;
 using Onboarding.Users;
 
 namespace Onboarding.Functions.SignIn;
 
-public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessions, HttpResponder responder, IOptions<SignInOptions> options)
+public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessions, StaffSessions staffSessions, HttpResponder responder,
+    IOptions<SignInOptions> options)
 {
     /// <summary>The redirect URI registered at the provider.</summary>
     [Function("Callback")]
@@ -20,7 +23,21 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
             var result = await handler.HandleAsync(tenant,
                 new CallbackParameters(query["code"], query["state"], query["iss"], query["error"]),
                 LoginCookie.Read(request), request.HttpContext.RequestAborted);
-            SessionCookie.Write(request.HttpContext.Response, sessions.Issue(tenant, result.User.UserId), options.Value.SecureCookies);
+            var secure = options.Value.SecureCookies;
+            SessionCookie.Write(request.HttpContext.Response, sessions.Issue(tenant, result.User.UserId), secure);
+            if (result.StaffRoles is { } roles)
+            {
+                // Signed in for the staff page: a staff session if they have a staff role here.
+                if (roles.Count == 0)
+                {
+                    throw new OnboardingException(ApiError.PermissionsInsufficient, "Your account has no staff role on this platform.");
+                }
+
+                StaffCookie.Write(request.HttpContext.Response, staffSessions.Issue(tenant, result.User.UserId, roles), secure);
+                request.HttpContext.Response.Headers.Location = $"/api/tenants/{Uri.EscapeDataString(tenant)}/staff";
+                return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
+            }
+
             return SignInResponses.For(request, result);
         });
 }

@@ -15,7 +15,7 @@ public sealed class LoginFunction(LoginStarter starter, HttpResponder responder,
         string tenant) =>
         responder.Run(request, async () =>
         {
-            var start = await starter.StartAsync(tenant, request.Query["return_to"], request.Query["login_hint"],
+            var start = await starter.StartAsync(tenant, request.Query["return_to"], request.Query["login_hint"], request.Query["for"],
                 LoginCookie.Read(request), request.HttpContext.RequestAborted);
             LoginCookie.Write(request.HttpContext.Response, tenant, start.BrowserBinding,
                 options.Value.LoginAttemptLifetime, options.Value.SecureCookies);

@@ -20,6 +20,7 @@ public sealed partial class RetentionPurge(
     UserStore users,
     UserEraser eraser,
     EmailIndex emails,
+    Staff.AuditTrail audit,
     TimeProvider time,
     ILogger<RetentionPurge> logger)
 {
@@ -85,6 +86,12 @@ public sealed partial class RetentionPurge(
             await expiries.DeleteAsync(done, cancellationToken);
         }
 
+        var auditPurged = await audit.PurgeAsync(tenant.Id, now - tenant.Retention.AuditEntries, cancellationToken);
+        if (auditPurged > 0)
+        {
+            LogAudit(tenant.Id, auditPurged);
+        }
+
         var left = await expiries.DueAsync(tenant.Id, now, 1, cancellationToken);
         DateTimeOffset? oldestOverdue = left.Count == 0 ? null : DayOf(left[0].PartitionKey);
         LogRun(tenant.Id, due.Count, erased, kept, stale, oldestOverdue?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none");
@@ -96,6 +103,9 @@ public sealed partial class RetentionPurge(
             System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge of tenant {Tenant}: {Count} audit entries past retention deleted")]
+    private partial void LogAudit(string tenant, int count);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Retention purge of tenant {Tenant}: {Due} due, {Erased} erased, {Kept} kept (signed in again), {Stale} stale entries; oldest overdue day left: {OldestOverdue}")]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Onboarding.Common;
 using Onboarding.Privacy;
+using Onboarding.Staff;
 using Onboarding.Tenants;
 using Onboarding.Users;
 
@@ -13,7 +14,8 @@ namespace Onboarding.SignIn;
 /// <summary>The query parameters the provider sends to the redirect URI.</summary>
 public sealed record CallbackParameters(string? Code, string? State, string? Iss, string? Error);
 
-public sealed record SignInResult(Tenant Tenant, RecordedSignIn Recorded, Uri? ReturnTo)
+/// <param name="StaffRoles">The staff roles the sign-in carried, when it was for the staff page; null otherwise.</param>
+public sealed record SignInResult(Tenant Tenant, RecordedSignIn Recorded, Uri? ReturnTo, IReadOnlySet<StaffRole>? StaffRoles = null)
 {
     public UserRecord User => Recorded.User;
 }
@@ -112,8 +114,12 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.UserInfoInvalid, "userinfo sub differs from the id token's");
         }
 
-        var recorded = await recorder.RecordAsync(tenant, Merge(idToken, userInfo), "callback", cancellationToken);
-        return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
+        var claims = Merge(idToken, userInfo);
+        var recorded = await recorder.RecordAsync(tenant, claims, "callback", cancellationToken);
+        var staffRoles = attempt.Purpose == LoginStarter.StaffPurpose
+            ? tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement"))
+            : null;
+        return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo), staffRoles);
     }
 
     /// <summary>

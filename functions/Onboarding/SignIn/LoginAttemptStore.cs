@@ -19,6 +19,9 @@ public sealed class LoginAttemptEntity : IExpiringEntity
     public string CodeVerifier { get; set; } = "";
     public string? ReturnTo { get; set; }
 
+    /// <summary><c>staff</c> when the login is for the staff page; null for a person's own sign-in.</summary>
+    public string? Purpose { get; set; }
+
     /// <summary>Hash of the random value in the browser's login cookie.</summary>
     public string BrowserBinding { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }

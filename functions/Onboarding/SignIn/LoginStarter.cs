@@ -24,10 +24,18 @@ public sealed class LoginStarter(
 {
     private const int MaxLoginHintLength = 256;
 
-    public async Task<LoginStart> StartAsync(string tenantId, string? returnTo, string? loginHint,
+    public const string StaffPurpose = "staff";
+
+    /// <param name="purpose">null for a person's own sign-in, <see cref="StaffPurpose"/> for the staff page.</param>
+    public async Task<LoginStart> StartAsync(string tenantId, string? returnTo, string? loginHint, string? purpose,
         string? existingBrowserBinding, CancellationToken cancellationToken)
     {
         var tenant = tenants.Get(tenantId);
+        if (purpose is not (null or "" or StaffPurpose))
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, "for= takes only 'staff'.");
+        }
+
         var returnUri = ReturnToPolicy.Check(tenant, returnTo);
         if (loginHint is { Length: > MaxLoginHintLength } || (loginHint?.Any(char.IsControl) ?? false))
         {
@@ -50,6 +58,7 @@ public sealed class LoginStarter(
             Nonce = nonce,
             CodeVerifier = verifier,
             ReturnTo = returnUri?.AbsoluteUri,
+            Purpose = string.IsNullOrEmpty(purpose) ? null : purpose,
             BrowserBinding = Secrets.Sha256(browserBinding),
             CreatedAt = now,
             ExpiresAt = now + options.Value.LoginAttemptLifetime,

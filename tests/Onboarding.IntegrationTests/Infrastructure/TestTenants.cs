@@ -49,6 +49,11 @@ public static class TestTenants
         AllowedReturnOrigins = [$"http://127.0.0.1:{servicePort}", "https://editor.openeo.cloud"],
         UserKeyClaim = "voperson_id",
         Membership = OpenEoMembership,
+        Staff = new StaffDocument
+        {
+            Support = ["urn:mace:egi.eu:group:vo.openeo.cloud:role=support#aai.egi.eu"],
+            Operator = ["urn:mace:egi.eu:group:vo.openeo.cloud:role=operator#aai.egi.eu"],
+        },
     };
 
     public static TenantDocument Rp(TestOidcProvider provider) => new()

@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http;
+using Onboarding.Functions.Http;
+using Onboarding.Staff;
+
+namespace Onboarding.Functions.Staff;
+
+/// <summary>Reads a request's credentials (bearer header or staff cookie) for the staff authenticator.</summary>
+public sealed class StaffGate(StaffAuthenticator authenticator)
+{
+    public Task<StaffMember> AllowAsync(HttpRequest request, string tenant, StaffRight right) =>
+        authenticator.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), StaffCookie.Read(request), right,
+            request.HttpContext.RequestAborted);
+}
