@@ -9,6 +9,7 @@ cd "$ROOT"
 require_tools
 trap stop_services EXIT
 install_node_packages
+install_chromium
 
 RESULTS="$ROOT/.artifacts/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"

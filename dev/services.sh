@@ -22,6 +22,22 @@ install_node_packages() {
   fi
 }
 
+# Debian's Chromium for the browser tests: Playwright drives /usr/bin/chromium and never downloads
+# a browser. Installed only when missing (as root, or through sudo); the package lists are refreshed
+# only when the install fails, as on a fresh machine. apt's output goes to .dev/apt.log.
+install_chromium() {
+  [ -x /usr/bin/chromium ] && return 0
+  say "Installing Chromium (Debian package)"
+  mkdir -p "$STATE_DIR"
+  local log="$STATE_DIR/apt.log"
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0)
+  [ "$(id -u)" -eq 0 ] || apt=(sudo "${apt[@]}")
+  "${apt[@]}" install --no-install-recommends chromium >"$log" 2>&1 || {
+    "${apt[@]}" update >>"$log" 2>&1 && "${apt[@]}" install --no-install-recommends chromium >>"$log" 2>&1
+  } || { tail -n 20 "$log" >&2; die "could not install Chromium (apt-get install chromium; log: $log)"; }
+  [ -x /usr/bin/chromium ] || die "the chromium package did not provide /usr/bin/chromium"
+}
+
 # A free TCP port on loopback, chosen by the kernel.
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'

@@ -86,6 +86,9 @@ public static class ServiceRegistration
         services.AddSingleton<StaffAuthenticator>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<SupportService>();
+        services.AddSingleton<Uptake.UptakeCounter>();
+        services.AddSingleton<Uptake.UptakeReports>();
+        services.AddSingleton<Uptake.DeploymentOperators>();
         return services;
     }
 }

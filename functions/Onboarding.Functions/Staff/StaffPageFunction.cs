@@ -49,6 +49,11 @@ public sealed class StaffPageFunction(
             var now = time.GetUtcNow();
             body.Append(StaffPages.Header(staff)).Append(StaffPages.Audit(await audit.ReadAsync(tenant, now.AddDays(-30), now, q["continuation"], 100, ct)));
         }
+        else if (await authenticator.AuthenticateAnyAsync(tenant, null, cookie, ct) is { } member
+            && !StaffPolicy.Allows(member.Roles, StaffRight.LookUpUsers))
+        {
+            body.Append(StaffPages.Header(member)).Append("<p>Operators read the reports and the audit log; looking people up is for support staff.</p>");
+        }
         else
         {
             var staff = await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.LookUpUsers, ct);

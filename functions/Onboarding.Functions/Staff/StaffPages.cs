@@ -20,7 +20,7 @@ public static class StaffPages
     public static string Header(StaffMember staff) => $"""
         <header><h1>Staff — {E(staff.Tenant.DisplayName)}</h1>
         <p>Signed in as staff ({E(string.Join(", ", staff.Roles.Order()).ToLowerInvariant())}).
-        <a href="{Base(staff.Tenant.Id)}">Search</a>{(StaffPolicy.Allows(staff.Roles, StaffRight.ReadAudit) ? $" · <a href=\"{Base(staff.Tenant.Id)}?view=audit\">Audit log</a>" : "")}</p></header>
+        <a href="{Base(staff.Tenant.Id)}">Search</a>{(StaffPolicy.Allows(staff.Roles, StaffRight.ReadAudit) ? $" · <a href=\"{Base(staff.Tenant.Id)}?view=audit\">Audit log</a> · <a href=\"/api/tenants/{E(staff.Tenant.Id)}/reports\">Reports</a>" : "")}</p></header>
         """;
 
     public static string SearchForm(string tenant) => $"""

@@ -21,6 +21,7 @@ public sealed partial class RetentionPurge(
     UserEraser eraser,
     EmailIndex emails,
     Staff.AuditTrail audit,
+    Uptake.UptakeCounter uptake,
     TimeProvider time,
     ILogger<RetentionPurge> logger)
 {
@@ -86,6 +87,7 @@ public sealed partial class RetentionPurge(
             await expiries.DeleteAsync(done, cancellationToken);
         }
 
+        await uptake.PurgeActivityMarkersAsync(tenant.Id, cancellationToken);
         var auditPurged = await audit.PurgeAsync(tenant.Id, now - tenant.Retention.AuditEntries, cancellationToken);
         if (auditPurged > 0)
         {

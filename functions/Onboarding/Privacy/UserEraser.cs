@@ -15,6 +15,7 @@ public sealed partial class UserEraser(
     EmailIndex emails,
     ExpiryIndex expiries,
     PartnerRecheckStore rechecks,
+    Uptake.UptakeCounter uptake,
     Pseudonymizer pseudonyms,
     ILogger<UserEraser> logger)
 {
@@ -50,6 +51,7 @@ public sealed partial class UserEraser(
         }
 
         await rechecks.RemoveAsync(tenantId, userId, cancellationToken);
+        await uptake.ForgetAsync(tenantId, userId, user.FirstSignInAt, cancellationToken); // the counts stay; the markers go
         if (!await users.DeleteAsync(tenantId, userId, etag, cancellationToken))
         {
             // Signed in while we were erasing: they stay, and so does their email row.

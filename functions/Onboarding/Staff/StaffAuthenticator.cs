@@ -35,6 +35,14 @@ public sealed partial class StaffAuthenticator(
         return member;
     }
 
+    /// <summary>Any staff member of the tenant, whatever their role (for pages that show what each role may do).</summary>
+    public async Task<StaffMember> AuthenticateAnyAsync(string tenantId, string? authorization, string? sessionCookie,
+        CancellationToken cancellationToken)
+    {
+        var member = await IdentifyAsync(tenants.Get(tenantId), authorization, sessionCookie, cancellationToken);
+        return member.Roles.Count > 0 ? member : throw new OnboardingException(ApiError.PermissionsInsufficient);
+    }
+
     private async Task<StaffMember> IdentifyAsync(Tenant tenant, string? authorization, string? sessionCookie,
         CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ public sealed partial class StatusService(
     PartnerLinkChecker partners,
     PartnerRecheckStore rechecks,
     UserStore users,
+    Uptake.UptakeCounter uptake,
     TimeProvider time,
     ILogger<StatusService> logger)
 {
@@ -50,13 +51,14 @@ public sealed partial class StatusService(
         }
 
         var observed = new StatusObservation(null, await ObservePartnersAsync(tenant, user.Subject, fresh: true, cancellationToken));
-        var updated = await users.UpdateStatusAsync(tenant.Id, userId,
-            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken);
-        if (updated is not null)
+        if (await users.UpdateStatusAsync(tenant.Id, userId,
+            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken) is not var (updated, before))
         {
-            await ScheduleRecheckAsync(tenant, updated, cancellationToken);
+            return null;
         }
 
+        await uptake.StatusChangedAsync(tenant, before, updated, cancellationToken);
+        await ScheduleRecheckAsync(tenant, updated, cancellationToken);
         return updated;
     }
 

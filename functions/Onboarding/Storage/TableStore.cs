@@ -13,6 +13,7 @@ public enum Table
     EmailIndex,
     Expiries,
     Audit,
+    Uptake,
 }
 
 /// <summary>

@@ -40,6 +40,9 @@ public sealed class Tenant
     /// <summary>Which entitlements make someone support staff or an operator of this tenant.</summary>
     public StaffPolicy Staff { get; init; } = StaffPolicy.None;
 
+    /// <summary>In report breakdowns, counts below this show as "&lt;n" (totals stay exact).</summary>
+    public int ReportSuppressBelow { get; init; } = 5;
+
     /// <summary>Partner back-ends whose accounts must be linked, in the order their steps are shown.</summary>
     public IReadOnlyList<PartnerSettings> Partners { get; init; } = [];
 

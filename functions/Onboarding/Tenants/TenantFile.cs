@@ -153,6 +153,9 @@ public static partial class TenantFile
             Partners = partners,
             Retention = ValidateRetention(d.Retention, $"{at}.retention"),
             Staff = ValidateStaff(d.Staff, $"{at}.staff"),
+            ReportSuppressBelow = d.Reports?.SuppressBelow is { } k
+                ? k is >= 1 and <= 100 ? k : throw new TenantConfigurationException($"{at}.reports.suppressBelow: must be between 1 and 100.")
+                : 5,
         };
     }
 
@@ -283,6 +286,13 @@ public sealed record TenantDocument
     public IReadOnlyList<PartnerDocument>? Partners { get; init; }
     public RetentionDocument? Retention { get; init; }
     public StaffDocument? Staff { get; init; }
+    public ReportsDocument? Reports { get; init; }
+}
+
+public sealed record ReportsDocument
+{
+    /// <summary>Counts below this in a breakdown show as "&lt;n" (default 5; 1 turns suppression off).</summary>
+    public int? SuppressBelow { get; init; }
 }
 
 /// <summary>Entitlement values that make someone staff of the tenant.</summary>

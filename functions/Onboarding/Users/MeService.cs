@@ -9,7 +9,8 @@ namespace Onboarding.Users;
 /// device-code flow never pass the callback: the first time their token is seen here counts as
 /// their sign-in, with the same record and counters as the callback would give.
 /// </summary>
-public sealed class MeService(BearerAuthenticator authenticator, SignInRecorder recorder, UserStore users, StatusService status)
+public sealed class MeService(BearerAuthenticator authenticator, SignInRecorder recorder, UserStore users, StatusService status,
+    Uptake.UptakeCounter uptake)
 {
     public async Task<RecordedSignIn> GetAsync(string tenantId, string? authorization, CancellationToken cancellationToken)
     {
@@ -24,11 +25,12 @@ public sealed class MeService(BearerAuthenticator authenticator, SignInRecorder 
         var observed = new StatusObservation(
             status.ReadMembership(tenant, ProfileMapper.Strings(caller.Claims, "eduperson_entitlement")),
             await status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken));
-        var user = await users.UpdateStatusAsync(tenant.Id, profile.UserId,
+        var (user, before) = await users.UpdateStatusAsync(tenant.Id, profile.UserId,
             (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken)
             // Not recorded under this token: the person erased their data since, or the request that
             // saw the token first has not written yet. Neither makes this a second sign-in.
             ?? throw new OnboardingException(ApiError.UserNotFound);
+        await uptake.StatusChangedAsync(tenant, before, user, cancellationToken);
         return new RecordedSignIn(user, false, StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt));
     }
 }

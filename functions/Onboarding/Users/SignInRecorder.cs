@@ -16,7 +16,7 @@ public sealed record RecordedSignIn(UserRecord User, bool FirstSignIn, Onboardin
 /// the partner link states, in one ETag-guarded write.
 /// </summary>
 public sealed partial class SignInRecorder(UserStore users, StatusService status, EmailIndex emails, ExpiryIndex expiries,
-    Pseudonymizer pseudonyms, TimeProvider time, ILogger<SignInRecorder> logger)
+    Uptake.UptakeCounter uptake, Pseudonymizer pseudonyms, TimeProvider time, ILogger<SignInRecorder> logger)
 {
     /// <param name="channel">How the person came: <c>callback</c> or <c>bearer</c> (for the log).</param>
     public async Task<RecordedSignIn> RecordAsync(Tenant tenant, JsonElement claims, string channel, CancellationToken cancellationToken)
@@ -54,6 +54,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         }
 
         await status.ScheduleRecheckAsync(tenant, user, cancellationToken, dueNow: true);
+        await uptake.SignInAsync(tenant, before, user, cancellationToken);
         var described = StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt);
         LogSignIn(tenant.Id, pseudonyms.LogReference(user.UserId), channel, before is null, described.Ready);
         return new RecordedSignIn(user, before is null, described);

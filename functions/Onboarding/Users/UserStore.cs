@@ -71,7 +71,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     }
 
     /// <summary>Applies a status change to an existing user; null when the user does not exist (any more).</summary>
-    public async Task<UserRecord?> UpdateStatusAsync(string tenantId, string userId,
+    public async Task<(UserRecord User, StoredStatus Before)?> UpdateStatusAsync(string tenantId, string userId,
         Func<StoredStatus, DateTimeOffset, StoredStatus> status, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
@@ -85,16 +85,17 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
 
             var entity = found.Value!;
             var before = entity.Status;
-            entity.WriteStatus(status(entity.ReadStatus(), time.GetUtcNow()));
+            var beforeStatus = entity.ReadStatus();
+            entity.WriteStatus(status(beforeStatus, time.GetUtcNow()));
             if (entity.Status == before)
             {
-                return entity.ToRecord(); // nothing changed: no write
+                return (entity.ToRecord(), beforeStatus); // nothing changed: no write
             }
 
             try
             {
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return entity.ToRecord();
+                return (entity.ToRecord(), beforeStatus);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412 && attempt < MaxAttempts)
             {

@@ -26,6 +26,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         ["emailindex"] = ["UserIds"],
         ["expiries"] = ["EmailKey"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
+        ["uptake"] = ["Count"],
     };
 
     private static readonly string[] DemoEmails =

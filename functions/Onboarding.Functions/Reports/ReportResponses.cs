@@ -1,0 +1,44 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Onboarding.Functions.Http;
+using Onboarding.Uptake;
+
+namespace Onboarding.Functions.Reports;
+
+/// <summary>A report as JSON (default) or as CSV (<c>Accept: text/csv</c> or <c>format=csv</c>).</summary>
+public static class ReportResponses
+{
+    public static IResult For(HttpRequest request, IReadOnlyList<MonthUptake> months, ReportQuery query, int suppressBelow,
+        string? tenant)
+    {
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        var wantsCsv = request.Query["format"] == "csv"
+            || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+        if (wantsCsv)
+        {
+            var name = $"uptake-{tenant ?? "all"}-{query.From:yyyy-MM}-{query.To:yyyy-MM}{(query.By is null ? "" : "-by-" + query.By)}.csv";
+            request.HttpContext.Response.Headers[HeaderNames.ContentDisposition] = $"attachment; filename=\"{name}\"";
+            return TypedResults.Text(ReportTable.Csv(months, query.By, suppressBelow, withTenant: tenant is null), "text/csv; charset=utf-8", Encoding.UTF8);
+        }
+
+        return TypedResults.Json(new
+        {
+            tenant,
+            from = query.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+            to = query.To.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+            by = query.By,
+            suppress_below = suppressBelow,
+            months = months.Select(m => new
+            {
+                tenant = tenant is null ? m.Tenant : null,
+                month = m.Month,
+                totals = ReportTable.Cells(m.Totals, null),
+                breakdown = query.By is null
+                    ? null
+                    : m.Breakdown.Select(b => new Dictionary<string, object?> { ["value"] = b.Value }.Concat(ReportTable.Cells(b.Counts, suppressBelow))
+                        .ToDictionary(kv => kv.Key, kv => kv.Value)).ToList(),
+            }),
+        }, ApiJson.Options);
+    }
+}

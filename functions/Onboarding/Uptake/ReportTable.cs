@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+
+namespace Onboarding.Uptake;
+
+/// <summary>
+/// A report as rows of cells, the same for JSON, CSV and the dashboard. Totals are exact; in a
+/// breakdown, a count from 1 to below the tenant's threshold shows as <c>&lt;threshold</c>, so a
+/// month × institution cell cannot single out a person, and so does a median over fewer people.
+/// </summary>
+public static class ReportTable
+{
+    public const string TotalLabel = "(total)";
+
+    public static readonly string[] CountColumns =
+        ["signups", "active_users", "sign_ins", "signed_in", "vo_member", "partners_linked", "ready", "median_days_to_ready"];
+
+    public static Dictionary<string, object?> Cells(UptakeCounts c, int? suppressBelow)
+    {
+        object? Cell(long n) => suppressBelow is { } k && n > 0 && n < k ? $"<{k}" : n;
+        return new Dictionary<string, object?>
+        {
+            ["signups"] = Cell(c.SignUps),
+            ["active_users"] = Cell(c.ActiveUsers),
+            ["sign_ins"] = Cell(c.SignIns),
+            ["signed_in"] = Cell(c.SignedIn),
+            ["vo_member"] = Cell(c.VoMember),
+            ["partners_linked"] = Cell(c.PartnersLinked),
+            ["ready"] = Cell(c.Ready),
+            ["median_days_to_ready"] = suppressBelow is { } s && c.Ready < s ? null : c.MedianDaysToReady,
+        };
+    }
+
+    /// <summary>RFC 4180: a header row, CRLF line ends, fields with commas, quotes or line breaks quoted.</summary>
+    public static string Csv(IEnumerable<MonthUptake> months, string? by, int suppressBelow, bool withTenant)
+    {
+        var csv = new StringBuilder();
+        var header = new List<string>();
+        if (withTenant)
+        {
+            header.Add("tenant");
+        }
+
+        header.Add("month");
+        header.Add(by ?? "breakdown");
+        header.AddRange(CountColumns);
+        csv.Append(string.Join(',', header.Select(Quote))).Append("\r\n");
+        foreach (var month in months)
+        {
+            Row(csv, month, TotalLabel, Cells(month.Totals, null), withTenant);
+            foreach (var b in month.Breakdown)
+            {
+                Row(csv, month, b.Value, Cells(b.Counts, suppressBelow), withTenant);
+            }
+        }
+
+        return csv.ToString();
+    }
+
+    private static void Row(StringBuilder csv, MonthUptake month, string label, Dictionary<string, object?> cells, bool withTenant)
+    {
+        var fields = new List<string>();
+        if (withTenant)
+        {
+            fields.Add(month.Tenant);
+        }
+
+        fields.Add(month.Month);
+        fields.Add(label);
+        fields.AddRange(CountColumns.Select(c => Convert.ToString(cells[c], CultureInfo.InvariantCulture) ?? ""));
+        csv.Append(string.Join(',', fields.Select(Quote))).Append("\r\n");
+    }
+
+    public static string Quote(string field) =>
+        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+}

@@ -1,0 +1,135 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Onboarding.Common;
+using Onboarding.Storage;
+using Onboarding.Tenants;
+
+namespace Onboarding.Uptake;
+
+/// <summary>A report's months and breakdown, validated.</summary>
+public sealed record ReportQuery(DateOnly From, DateOnly To, string? By)
+{
+    public const int MaxMonths = 60;
+
+    /// <summary>Months as <c>YYYY-MM</c>; defaults: the last twelve months up to the current one.</summary>
+    public static ReportQuery Parse(string? from, string? to, string? by, DateTimeOffset now)
+    {
+        var end = string.IsNullOrEmpty(to) ? new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1) : Month(to, "to");
+        var start = string.IsNullOrEmpty(from) ? end.AddMonths(-11) : Month(from, "from");
+        if (start > end)
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, "from must not be after to.");
+        }
+
+        if ((end.Year - start.Year) * 12 + end.Month - start.Month + 1 > MaxMonths)
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, $"A report covers at most {MaxMonths} months.");
+        }
+
+        if (!string.IsNullOrEmpty(by) && !Dimensions.Breakdowns.Contains(by))
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, "by must be country, institution or role.");
+        }
+
+        return new ReportQuery(start, end, string.IsNullOrEmpty(by) ? null : by);
+    }
+
+    public IEnumerable<DateOnly> Months()
+    {
+        for (var m = From; m <= To; m = m.AddMonths(1))
+        {
+            yield return m;
+        }
+    }
+
+    private static DateOnly Month(string value, string name) =>
+        DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
+            ? month
+            : throw new OnboardingException(ApiError.ParameterInvalid, $"{name} must be a month like 2026-11.");
+}
+
+/// <summary>The numbers of one month, or of one breakdown value in that month.</summary>
+public sealed record UptakeCounts(long SignUps, long ActiveUsers, long SignIns, long SignedIn, long VoMember, long PartnersLinked,
+    long Ready, double? MedianDaysToReady);
+
+public sealed record BreakdownCounts(string Value, UptakeCounts Counts);
+
+public sealed record MonthUptake(string Tenant, string Month, UptakeCounts Totals, IReadOnlyList<BreakdownCounts> Breakdown);
+
+/// <summary>
+/// Reads uptake reports from the summary rows: one keyed range read per month and tenant, whatever
+/// the number of users. Sign-ups, active users and sign-ins belong to the month they happened in;
+/// the funnel belongs to the month of sign-up (the cohort).
+/// </summary>
+public sealed class UptakeReports(TableStore tables)
+{
+    public async Task<IReadOnlyList<MonthUptake>> ReadAsync(Tenant tenant, ReportQuery query, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Uptake, cancellationToken);
+        var months = new List<MonthUptake>();
+        foreach (var month in query.Months())
+        {
+            var partition = UptakeKeys.Partition(tenant.Id, month.Year, month.Month);
+            var filter = query.By is null
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"c|total|"} and RowKey lt {"c|total}"}")
+                : TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {partition} and ((RowKey ge {"c|total|"} and RowKey lt {"c|total}"}) or (RowKey ge {"c|" + query.By + "|"} and RowKey lt {"c|" + query.By + "}"}))");
+            var counters = new Dictionary<(string Dimension, string Value), Dictionary<string, long>>();
+            await foreach (var row in table.QueryAsync<UptakeEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Count"], cancellationToken: cancellationToken))
+            {
+                var parts = row.RowKey.Split('|');
+                var key = (parts[1], parts[2]);
+                if (!counters.TryGetValue(key, out var metrics))
+                {
+                    counters[key] = metrics = [];
+                }
+
+                metrics[parts[3]] = row.Count;
+            }
+
+            var totals = counters.TryGetValue((Dimensions.Total, ""), out var t) ? Counts(t) : Counts([]);
+            var breakdown = counters.Where(c => c.Key.Dimension != Dimensions.Total)
+                .Select(c => new BreakdownCounts(c.Key.Value, Counts(c.Value)))
+                .OrderByDescending(b => b.Counts.ActiveUsers).ThenByDescending(b => b.Counts.SignUps).ThenBy(b => b.Value, StringComparer.Ordinal)
+                .ToList();
+            months.Add(new MonthUptake(tenant.Id, month.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals, breakdown));
+        }
+
+        return months;
+    }
+
+    private static UptakeCounts Counts(Dictionary<string, long> m) => new(
+        Get(m, Metrics.SignUps), Get(m, Metrics.ActiveUsers), Get(m, Metrics.SignIns), Get(m, Metrics.SignUps),
+        Get(m, Metrics.Member), Get(m, Metrics.PartnersLinked), Get(m, Metrics.Ready), Median(m));
+
+    private static long Get(Dictionary<string, long> metrics, string metric) => metrics.GetValueOrDefault(metric);
+
+    /// <summary>The exact median of the days-to-ready histogram.</summary>
+    public static double? Median(IReadOnlyDictionary<string, long> metrics)
+    {
+        var histogram = metrics.Where(m => m.Key.StartsWith("days", StringComparison.Ordinal) && m.Value > 0)
+            .Select(m => (Days: int.Parse(m.Key[4..], CultureInfo.InvariantCulture), m.Value)).OrderBy(h => h.Days).ToList();
+        var n = histogram.Sum(h => h.Value);
+        if (n == 0)
+        {
+            return null;
+        }
+
+        double At(long index)
+        {
+            foreach (var (days, count) in histogram)
+            {
+                if (index < count)
+                {
+                    return days;
+                }
+
+                index -= count;
+            }
+
+            throw new InvalidOperationException("unreachable");
+        }
+
+        return (At((n - 1) / 2) + At(n / 2)) / 2;
+    }
+}

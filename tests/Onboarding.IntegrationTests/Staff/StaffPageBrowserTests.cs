@@ -1,0 +1,255 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Staff;
+using Onboarding.Tenants;
+using Onboarding.Users;
+using static Microsoft.Playwright.Assertions;
+
+namespace Onboarding.IntegrationTests.Staff;
+
+/// <summary>
+/// The staff page in headless Chromium (Debian's <c>/usr/bin/chromium</c>, driven by Playwright,
+/// which never downloads a browser): carol signs in through the development provider's login page,
+/// finds bob and sees his missing membership with the enrolment link, erases dave after confirming;
+/// the page escapes what it prints and its read-only parts work without JavaScript.
+/// </summary>
+[Collection(DevProviderCollection.Name)]
+public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<DevProviderHost>, IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private const string EnrolmentUrl = "https://aai.egi.eu/auth/realms/id/account/#/enroll?groupPath=/vo.openeo.cloud";
+
+    // The machine's network is closed: keep Chromium from calling home (it would flood refused connections).
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    private ServiceHost Service => host.Service;
+
+    private string StaffUrl => new Uri(Service.BaseUrl, "api/tenants/demo/staff").ToString();
+
+    private static string DemoIssuer => $"{TestEnvironment.IdpBaseUrl}/realms/demo";
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: ./test.sh installs Debian's chromium package");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 30_000,
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Carol_SignsIn_FindsBobWithEnrolmentLink_ErasesDaveAfterConfirming_Audited()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await SignInWithHttpClientAsync("bob");
+        await SignInWithHttpClientAsync("dave");
+        var bobId = UserIds.For(DemoIssuer, DevPartner.VopersonId("bob"));
+        var daveId = UserIds.For(DemoIssuer, DevPartner.VopersonId("dave"));
+        var carolId = UserIds.For(DemoIssuer, DevPartner.VopersonId("carol"));
+
+        await using var context = await NewContextAsync(ct);
+        var page = await context.NewPageAsync();
+        await SignInAsCarolAsync(page);
+
+        // Find bob by email and open him.
+        await SearchByEmailAsync(page, "bob@uni-bonn.de");
+        await page.Locator("table.results").GetByRole(AriaRole.Link, new() { Name = "bob@uni-bonn.de", Exact = true }).ClickAsync();
+        var user = page.Locator("section.user");
+        await Expect(user).ToHaveAttributeAsync("data-user", bobId);
+        await Expect(user.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync("bob@uni-bonn.de");
+        var membership = user.Locator("li.step[data-step=membership]");
+        await Expect(membership).ToHaveClassAsync(new Regex(@"\baction-required\b"));
+        await Expect(membership.Locator(".state")).ToHaveTextAsync("To do");
+        await Expect(membership.GetByRole(AriaRole.Link, new() { Name = "Enrol now" })).ToHaveAttributeAsync("href", EnrolmentUrl);
+
+        // Keep the user view as a test artefact.
+        var screenshot = Path.Combine(TestEnvironment.Artifacts, "screenshots", "staff-user-view.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        File.Delete(screenshot);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
+        Assert.True(new FileInfo(screenshot).Length > 0, $"empty screenshot at {screenshot}");
+
+        // Back to the search, find dave, erase him after confirming.
+        await page.Locator("main > header").GetByRole(AriaRole.Link, new() { Name = "Search", Exact = true }).ClickAsync();
+        await SearchByEmailAsync(page, "dave.social@gmail.com");
+        await page.Locator("table.results").GetByRole(AriaRole.Link, new() { Name = "dave.social@gmail.com", Exact = true }).ClickAsync();
+        await Expect(page.Locator("section.user")).ToHaveAttributeAsync("data-user", daveId);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Erase this user…" }).ClickAsync();
+        var confirm = page.Locator("section.confirm");
+        await Expect(confirm.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync("Erase dave.social@gmail.com?");
+        Assert.Contains(await Service.UsersAsync("demo"), u => u.RowKey == daveId); // not before confirming
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, erase" }).ClickAsync();
+
+        await Expect(page.Locator("p.notice")).ToHaveTextAsync("The user was erased.");
+        await Expect(page).ToHaveURLAsync(new Regex(@"/api/tenants/demo/staff\?done=erased$"));
+        var users = await Service.UsersAsync("demo");
+        Assert.DoesNotContain(users, u => u.RowKey == daveId);
+        Assert.Contains(users, u => u.RowKey == bobId);
+
+        var audit = await AuditEntriesAsync(ct);
+        Assert.Contains(audit, e => e.Action == "erase" && e.TargetUser == daveId && e.Actor == carolId
+            && string.Equals(e.ActorRoles, "support", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(audit, e => e.Action == "view" && e.TargetUser == bobId && e.Actor == carolId);
+        Assert.DoesNotContain(audit, e => e.Actor != carolId);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Page_EscapesWhatItPrints_QueryAndStoredValues()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A record whose email is markup, recorded as a sign-in with such claims would be.
+        const string hostile = "<script>window.__pwned=1</script>\"'@example.org";
+        var tenant = Service.Services.GetRequiredService<TenantCatalog>().Get("demo");
+        var claims = JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["sub"] = "hostile",
+            ["voperson_id"] = "hostile-" + Guid.NewGuid().ToString("N") + "@egi.eu",
+            ["email"] = hostile,
+        });
+        var recorded = await Service.Services.GetRequiredService<SignInRecorder>().RecordAsync(tenant, claims, "callback", ct);
+
+        await using var context = await NewContextAsync(ct);
+        var page = await context.NewPageAsync();
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) =>
+        {
+            dialogs.Add(dialog.Message);
+            _ = dialog.DismissAsync();
+        };
+        await SignInAsCarolAsync(page);
+
+        // The query string reaches the page only as data.
+        var response = await page.GotoAsync($"{StaffUrl}?email={Uri.EscapeDataString(hostile)}");
+        Assert.Equal((int)HttpStatusCode.OK, response!.Status);
+        var link = page.Locator("table.results").GetByRole(AriaRole.Link, new() { Name = hostile, Exact = true });
+        await Expect(link).ToHaveCountAsync(1);
+        var raw = await response.TextAsync();
+        Assert.Contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", raw, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await page.Locator("script").CountAsync());
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned"));
+
+        // The user view prints the stored value, escaped too.
+        await link.ClickAsync();
+        await Expect(page.Locator("section.user")).ToHaveAttributeAsync("data-user", recorded.User.UserId);
+        await Expect(page.Locator("section.user h2")).ToHaveTextAsync(hostile);
+        var view = await page.ContentAsync();
+        Assert.DoesNotContain("<script", view, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await page.Locator("script").CountAsync());
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned"));
+        Assert.Empty(dialogs);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ReadOnlyParts_WorkWithoutJavaScript()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await SignInWithHttpClientAsync("bob");
+
+        // Sign in with JavaScript on, then carry the staff session into a context without it.
+        string session;
+        await using (var signIn = await NewContextAsync(ct))
+        {
+            await SignInAsCarolAsync(await signIn.NewPageAsync());
+            session = await signIn.StorageStateAsync();
+        }
+
+        await using var context = await NewContextAsync(ct, javaScript: false, storageState: session);
+        var noScript = await context.NewPageAsync();
+        await noScript.GotoAsync(StaffUrl);
+        await Expect(noScript.Locator("main > header")).ToContainTextAsync("Signed in as staff (support)");
+
+        // The search form submits and the results render, all without script.
+        await SearchByEmailAsync(noScript, "bob@uni-bonn.de");
+        var row = noScript.Locator("table.results tbody tr");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("uni-bonn.de");
+        await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("DE");
+        await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("no");
+
+        // The user view too: links and steps are plain HTML.
+        await row.GetByRole(AriaRole.Link, new() { Name = "bob@uni-bonn.de", Exact = true }).ClickAsync();
+        var membership = noScript.Locator("li.step[data-step=membership]");
+        await Expect(membership.Locator(".state")).ToHaveTextAsync("To do");
+        await Expect(membership.GetByRole(AriaRole.Link, new() { Name = "Enrol now" })).ToHaveAttributeAsync("href", EnrolmentUrl);
+    }
+
+    /// <summary>A fresh browser context; a test that runs out of time closes it, so waiting calls end at once.</summary>
+    private async Task<IBrowserContext> NewContextAsync(CancellationToken cancellationToken, bool javaScript = true, string? storageState = null)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = javaScript,
+            StorageState = storageState,
+            ViewportSize = new ViewportSize { Width = 1000, Height = 800 },
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(15_000);
+        cancellationToken.Register(() => _ = context.CloseAsync());
+        return context;
+    }
+
+    private async Task SignInWithHttpClientAsync(string account)
+    {
+        using var browser = new Browser();
+        using var response = await browser.SignInAsync(Service.BaseUrl, "demo", account);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>From the staff page's sign-in, through the development provider's login page (no login_hint), back to the page.</summary>
+    private async Task SignInAsCarolAsync(IPage page)
+    {
+        await page.GotoAsync(StaffUrl);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in as staff" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(DemoIssuer) + "/interaction/"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Development sign-in (realm demo)");
+        await page.Locator("button[name=account][value=carol]").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(StaffUrl) + "$"));
+        await Expect(page.Locator("main > header")).ToContainTextAsync("Signed in as staff (support)");
+    }
+
+    private static async Task SearchByEmailAsync(IPage page, string email)
+    {
+        var form = page.Locator("form.search");
+        await form.GetByLabel("Email").FillAsync(email);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"[?&]email=" + Regex.Escape(Uri.EscapeDataString(email))));
+    }
+
+    private async Task<List<AuditEntity>> AuditEntriesAsync(CancellationToken cancellationToken)
+    {
+        var entries = new List<AuditEntity>();
+        await foreach (var entry in Service.Table("audit").QueryAsync<AuditEntity>(cancellationToken: cancellationToken))
+        {
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+}
