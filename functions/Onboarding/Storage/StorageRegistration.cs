@@ -15,12 +15,14 @@ public static class StorageRegistration
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            // Client options from DI when registered (tests count storage requests with a policy).
+            var clientOptions = sp.GetService<TableClientOptions>() ?? new TableClientOptions();
             var client = options.TableServiceUri is { } uri
                 ? new TableServiceClient(uri, new ManagedIdentityCredential(
                     string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
                         ? ManagedIdentityId.SystemAssigned
-                        : ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId)))
-                : new TableServiceClient(options.ConnectionString);
+                        : ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId)), clientOptions)
+                : new TableServiceClient(options.ConnectionString, clientOptions);
             return new TableStore(client, options.TablePrefix);
         });
         return services;

@@ -35,7 +35,7 @@ public sealed class ServiceHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public static async Task<ServiceHost> StartAsync(IEnumerable<object> tenants, int? port = null,
-        TimeProvider? time = null, IDictionary<string, string?>? settings = null)
+        TimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var chosenPort = port ?? TestEnvironment.FreePort();
         var tablePrefix = "t" + Guid.NewGuid().ToString("N")[..12];
@@ -51,6 +51,8 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Storage:TablePrefix"] = tablePrefix,
             ["Privacy:HmacSecret"] = HmacSecret,
             ["Privacy:PurgeSchedule"] = "0 0 3 * * *",
+            ["Reports:OperatorTenant"] = "demo",
+            ["Reports:OperatorEntitlement"] = "urn:mace:egi.eu:group:vo.openeo.cloud:role=operator#aai.egi.eu",
             ["TenantSecrets:demo"] = Environment.GetEnvironmentVariable("DEMO_CLIENT_SECRET"),
             ["TenantSecrets:other"] = Environment.GetEnvironmentVariable("OTHER_CLIENT_SECRET"),
             ["TenantSecrets:rp"] = TestOidcProvider.ClientSecret,
@@ -68,13 +70,15 @@ public sealed class ServiceHost : IAsyncDisposable
         }
 
         var logs = new CapturedLogs();
-        var app = LocalFunctionHost.Build([], all, services =>
+        var app = LocalFunctionHost.Build([], all, collection =>
         {
-            services.AddSingleton<ILoggerProvider>(logs);
+            collection.AddSingleton<ILoggerProvider>(logs);
             if (time is not null)
             {
-                services.Replace(ServiceDescriptor.Singleton(time));
+                collection.Replace(ServiceDescriptor.Singleton(time));
             }
+
+            services?.Invoke(collection);
         });
         await app.StartAsync();
         return new ServiceHost(app, chosenPort, tablePrefix, tenantsFile, logs);

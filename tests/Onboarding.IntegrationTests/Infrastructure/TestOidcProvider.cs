@@ -66,6 +66,9 @@ public sealed class TestOidcProvider : IAsyncDisposable
     public bool AdvertiseIssParameter { get; set; }
     public string Subject { get; set; } = "";
 
+    /// <summary>The <c>eduperson_entitlement</c> values userinfo gives the current subject.</summary>
+    public string[] Entitlements { get; set; } = [];
+
     // What the service sent, for assertions.
     public IQueryCollection? LastAuthorizeQuery { get; private set; }
     public string? LastTokenAuthorization { get; private set; }
@@ -84,6 +87,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         TokenEndpointDown = false;
         AdvertiseIssParameter = true;
         Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
+        Entitlements = [];
     }
 
     public static RsaSecurityKey NewKey(string? kid) => new(RSA.Create(2048)) { KeyId = kid };
@@ -185,7 +189,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
         app.MapGet("/rp/userinfo", (HttpRequest request) =>
             request.Headers.Authorization == $"Bearer at-{Subject}"
-                ? Results.Json(new { sub = UserInfoSub ?? Subject, email = $"{Subject}@example.org" })
+                ? Results.Json(new { sub = UserInfoSub ?? Subject, email = $"{Subject}@example.org", eduperson_entitlement = Entitlements })
                 : Results.StatusCode(401));
     }
 

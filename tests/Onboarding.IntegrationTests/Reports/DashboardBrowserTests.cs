@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.Tenants;
+using Onboarding.Uptake;
+using static Microsoft.Playwright.Assertions;
+
+namespace Onboarding.IntegrationTests.Reports;
+
+/// <summary>
+/// The operators' dashboard in headless Chromium (Debian's <c>/usr/bin/chromium</c>, driven by
+/// Playwright): olivia signs in through the development provider's login page, goes from the staff
+/// page to the reports, and sees this month's sign-ups in the SVG chart, the funnel, the countries
+/// with small cells suppressed, and downloads the CSV; the page works without JavaScript.
+/// </summary>
+[Collection(DevProviderCollection.Name)]
+public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<DevProviderHost>, IAsyncLifetime
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    private const string CsvHeader = "month,breakdown,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready";
+
+    // The machine's network is closed: keep Chromium from calling home (it would flood refused connections).
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    private ServiceHost Service => host.Service;
+
+    private string DashboardUrl => new Uri(Service.BaseUrl, "api/tenants/demo/reports").ToString();
+
+    private string StaffUrl => new Uri(Service.BaseUrl, "api/tenants/demo/staff").ToString();
+
+    private static string DemoIssuer => $"{TestEnvironment.IdpBaseUrl}/realms/demo";
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: ./test.sh installs Debian's chromium package");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 30_000,
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Olivia_FromStaffPageToReports_SeesThisMonthInChartFunnelAndSuppressedCountries_DownloadsCsv_WorksWithoutScript()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Once: a test that runs across a month boundary still looks for the month its sign-ups went to.
+        var now = DateTimeOffset.UtcNow;
+        var month = now.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var firstMonth = now.AddMonths(-11).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+        // alice is ready (VO role, Terrascope link), bob is not in the VO, dave is a member without the partner link.
+        foreach (var account in new[] { "alice", "bob", "dave" })
+        {
+            await SignInWithHttpClientAsync(account);
+        }
+
+        var before = await ThisMonthAsync(month, ct);
+        Assert.Equal((3, 3, 3, 3, 2, 1), (before.SignUps, before.ActiveUsers, before.SignIns, before.SignedIn, before.VoMember, before.Ready));
+
+        // olivia's staff sign-in goes through the same callback and is recorded like anyone's: she is
+        // the fourth sign-up of the month (no membership: a bare VO entitlement and the operator role,
+        // which is no platform role; her institution eodc.eu gives no country).
+        const int signUps = 4;
+
+        await using var context = await NewContextAsync(ct);
+        var page = await context.NewPageAsync();
+        await SignInAsOliviaAtTheDashboardAsync(page);
+
+        // The staff page links to the reports.
+        await page.Locator("header").GetByRole(AriaRole.Link, new() { Name = "Reports", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(DashboardUrl) + "$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Uptake — Platform demo");
+        var after = await ThisMonthAsync(month, ct);
+        Assert.Equal((signUps, signUps, signUps, 2, 1), (after.SignUps, after.ActiveUsers, after.SignedIn, after.VoMember, after.Ready));
+
+        // Sign-ups and monthly active users: an inline SVG, a bar per series and month with a title.
+        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Sign-ups and monthly active users", Exact = true });
+        await Expect(chart).ToHaveCountAsync(1);
+        Assert.Equal("svg", await chart.EvaluateAsync<string>("e => e.localName"));
+        Assert.Equal("http://www.w3.org/2000/svg", await chart.EvaluateAsync<string>("e => e.namespaceURI"));
+        var bars = await BarsAsync(chart);
+        Assert.Equal(24, bars.Count); // 12 months × 2 series
+        Assert.Equal(0, bars[$"Sign-ups {month}: {signUps}"]); // the tallest bar, at the top of the plot...
+        Assert.Equal(0, bars[$"Active users {month}: {signUps}"]);
+        Assert.Equal(22, bars.Count(b => b.Key.EndsWith(": 0", StringComparison.Ordinal))); // ...every other month empty
+        await Expect(chart.Locator("text.axis", new() { HasTextString = month })).ToHaveCountAsync(1);
+
+        // The funnel of this month's cohort.
+        var funnel = page.GetByRole(AriaRole.Img, new() { Name = "Onboarding funnel of the sign-ups in these months", Exact = true });
+        var stages = await funnel.Locator("rect > title").AllTextContentsAsync();
+        Assert.Contains($"Signed in: {signUps}", stages);
+        Assert.Contains("VO member: 2", stages);
+        Assert.Contains("Ready: 1", stages);
+        Assert.Equal(4, stages.Count);
+
+        // Top countries: BE (alice), DE (bob), unknown (dave, olivia), each count below 5 shown as <5.
+        var countries = page.Locator("h2:text-is('Top countries') + table");
+        var rows = await TableRowsAsync(countries);
+        Assert.Equal(new[] { "BE", "DE", "unknown" }, rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "<5", "<5", "<5" }, rows["BE"]); // alice is ready
+        Assert.Equal(new[] { "<5", "<5", "0" }, rows["DE"]);
+        Assert.Equal(new[] { "<5", "<5", "0" }, rows["unknown"]);
+        Assert.DoesNotContain(rows.Values.SelectMany(cells => cells), cell => cell is "1" or "2");
+        var institutions = await TableRowsAsync(page.Locator("h2:text-is('Top institutions') + table"));
+        Assert.Equal(new[] { "eodc.eu", "uni-bonn.de", "unknown", "vito.be" }, institutions.Keys.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(institutions.Values.SelectMany(cells => cells), cell => cell is "1" or "2");
+
+        // The CSV link downloads the totals as RFC 4180 CSV with a header row.
+        var totalsLink = page.GetByRole(AriaRole.Link, new() { Name = "totals", Exact = true });
+        Assert.Equal($"/api/tenants/demo/reports/uptake?from={firstMonth}&to={month}&format=csv", await totalsLink.GetAttributeAsync("href"));
+        var download = await page.RunAndWaitForDownloadAsync(() => totalsLink.ClickAsync());
+        Assert.Equal($"uptake-demo-{firstMonth}-{month}.csv", download.SuggestedFilename);
+        var csv = await File.ReadAllTextAsync(await download.PathAsync(), ct);
+        var lines = csv.Split("\r\n");
+        Assert.Equal(CsvHeader, lines[0]);
+        Assert.Equal("", lines[^1]); // CRLF after the last row too
+        var total = Assert.Single(lines, l => l.StartsWith(month + ",", StringComparison.Ordinal));
+        Assert.StartsWith($"{month},(total),{signUps},{signUps},{signUps},{signUps},2,", total, StringComparison.Ordinal);
+        Assert.Equal(1 + 12 + 1, lines.Length);
+
+        // The by-country CSV, fetched with the page's cookies: suppressed cells there too.
+        var byCountry = await context.APIRequest.GetAsync(new Uri(new Uri(page.Url), await page.GetByRole(AriaRole.Link, new() { Name = "by country", Exact = true }).GetAttributeAsync("href")).ToString());
+        Assert.Equal(200, byCountry.Status);
+        Assert.StartsWith("text/csv", byCountry.Headers["content-type"], StringComparison.Ordinal);
+        var countryLines = (await byCountry.TextAsync()).Split("\r\n");
+        Assert.Equal("month,country,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready", countryLines[0]);
+        Assert.Contains($"{month},BE,<5,<5,<5,<5,<5,<5,<5,", countryLines); // the median over fewer than 5 is left out
+        Assert.Contains(countryLines, l => l.StartsWith($"{month},DE,<5,<5,<5,<5,0,", StringComparison.Ordinal));
+        Assert.Contains(countryLines, l => l.StartsWith($"{month},unknown,<5,<5,<5,<5,<5,", StringComparison.Ordinal));
+        var breakdownRows = countryLines.Skip(1).Where(l => l.Length > 0 && l.Split(',')[1] != "(total)").ToList();
+        Assert.Equal(3, breakdownRows.Count);
+        Assert.DoesNotContain(breakdownRows, l => l.Split(',')[2..].Any(cell => cell is "1" or "2"));
+
+        // Keep the dashboard as a test artefact.
+        var screenshot = Path.Combine(TestEnvironment.Artifacts, "screenshots", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        File.Delete(screenshot);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
+        Assert.True(new FileInfo(screenshot).Length > 0, $"empty screenshot at {screenshot}");
+
+        // Without JavaScript, with the same session: the same server-drawn charts.
+        await using var noScriptContext = await NewContextAsync(ct, javaScript: false, storageState: await context.StorageStateAsync());
+        var noScript = await noScriptContext.NewPageAsync();
+        var response = await noScript.GotoAsync(DashboardUrl);
+        Assert.Equal(200, response!.Status);
+        Assert.Contains("<svg", await response.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await noScript.Locator("script").CountAsync());
+        var noScriptChart = noScript.GetByRole(AriaRole.Img, new() { Name = "Sign-ups and monthly active users", Exact = true });
+        await Expect(noScriptChart).ToBeVisibleAsync();
+        Assert.Contains($"Sign-ups {month}: {signUps}", await noScriptChart.Locator("rect > title").AllTextContentsAsync());
+        Assert.Contains("VO member: 2", await noScript.Locator("svg rect > title").AllTextContentsAsync());
+    }
+
+    /// <summary>A fresh browser context; a test that runs out of time closes it, so waiting calls end at once.</summary>
+    private async Task<IBrowserContext> NewContextAsync(CancellationToken cancellationToken, bool javaScript = true, string? storageState = null)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = javaScript,
+            StorageState = storageState,
+            AcceptDownloads = true,
+            ViewportSize = new ViewportSize { Width = 1000, Height = 800 },
+            Locale = "en-GB",
+            TimezoneId = "UTC",
+        });
+        // The dashboard reads three reports per page; Azurite is shared with the report cost test's seeding.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        cancellationToken.Register(() => _ = context.CloseAsync());
+        return context;
+    }
+
+    private async Task SignInWithHttpClientAsync(string account)
+    {
+        using var browser = new Browser();
+        using var response = await browser.SignInAsync(Service.BaseUrl, "demo", account);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>From the dashboard's sign-in, through the development provider's login page (no login_hint), to the staff page.</summary>
+    private async Task SignInAsOliviaAtTheDashboardAsync(IPage page)
+    {
+        await page.GotoAsync(DashboardUrl);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in as staff" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(DemoIssuer) + "/interaction/"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Development sign-in (realm demo)");
+        await page.Locator("button[name=account][value=olivia]").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(StaffUrl) + "$"));
+        await Expect(page.Locator("header")).ToContainTextAsync("Signed in as staff (operator)");
+    }
+
+    /// <summary>This month's totals, read through the service's own report reader.</summary>
+    private async Task<UptakeCounts> ThisMonthAsync(string month, CancellationToken cancellationToken)
+    {
+        var tenant = Service.Services.GetRequiredService<TenantCatalog>().Get("demo");
+        var query = ReportQuery.Parse(month, month, null, DateTimeOffset.UtcNow);
+        var months = await Service.Services.GetRequiredService<UptakeReports>().ReadAsync(tenant, query, cancellationToken);
+        return Assert.Single(months).Totals;
+    }
+
+    /// <summary>Each bar's title with the bar's top edge (its <c>y</c> less the plot's top, 20).</summary>
+    private static async Task<Dictionary<string, double>> BarsAsync(ILocator chart)
+    {
+        var bars = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var rect in await chart.Locator("rect").AllAsync())
+        {
+            var title = await rect.Locator("title").TextContentAsync() ?? "";
+            var y = double.Parse(await rect.GetAttributeAsync("y") ?? "", CultureInfo.InvariantCulture);
+            bars.Add(title, y - 20);
+        }
+
+        return bars;
+    }
+
+    /// <summary>A table's body rows: first cell → the other cells.</summary>
+    private static async Task<Dictionary<string, string[]>> TableRowsAsync(ILocator table)
+    {
+        var rows = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var row in await table.Locator("tbody tr").AllAsync())
+        {
+            var cells = (await row.Locator("td").AllTextContentsAsync()).Select(c => c.Trim()).ToArray();
+            rows.Add(cells[0], cells[1..]);
+        }
+
+        return rows;
+    }
+}
+
+/// <summary>
+/// A support-only staff member may not read reports: the dashboard answers 403 PermissionsInsufficient,
+/// as a page for browsers and as problem details for programs, and shows nothing of the numbers.
+/// Its own class, so carol's sign-in never counts in the dashboard test's month.
+/// </summary>
+[Collection(DevProviderCollection.Name)]
+public sealed class DashboardAccessTests(DevProviderHost host) : IClassFixture<DevProviderHost>
+{
+    private ServiceHost Service => host.Service;
+
+    [Fact(Timeout = 60_000)]
+    public async Task SupportOnlyStaff_GetsPermissionsInsufficient_NoReportsLink()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var browser = new Browser("text/html");
+        var (staffPage, url) = await browser.FollowAsync(new Uri(Service.BaseUrl, "api/tenants/demo/login?for=staff&login_hint=carol"));
+        using (staffPage)
+        {
+            Assert.Equal(HttpStatusCode.OK, staffPage.StatusCode);
+            Assert.Equal(new Uri(Service.BaseUrl, "api/tenants/demo/staff"), url);
+            var html = await staffPage.Content.ReadAsStringAsync(ct);
+            Assert.Contains("Signed in as staff (support)", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("/reports", html, StringComparison.Ordinal);
+        }
+
+        var dashboard = new Uri(Service.BaseUrl, "api/tenants/demo/reports");
+        using (var page = await browser.GetAsync(dashboard))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            var html = await page.Content.ReadAsStringAsync(ct);
+            Assert.Contains("<code>PermissionsInsufficient</code>", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("Uptake", html, StringComparison.Ordinal);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, dashboard);
+        request.Headers.Accept.Clear();
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var problem = await browser.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Forbidden, problem.StatusCode);
+        Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+        using var body = JsonDocument.Parse(await problem.Content.ReadAsStringAsync(ct));
+        Assert.Equal("PermissionsInsufficient", body.RootElement.GetProperty("code").GetString());
+    }
+}

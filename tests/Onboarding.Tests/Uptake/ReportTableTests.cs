@@ -1,0 +1,72 @@
+using Onboarding.Uptake;
+
+namespace Onboarding.Tests.Uptake;
+
+public sealed class ReportTableTests
+{
+    private static readonly UptakeCounts Small = new(3, 4, 9, 3, 2, 1, 1, 12);
+    private static readonly UptakeCounts Big = new(40, 55, 120, 40, 30, 20, 10, 6.5);
+
+    [Fact]
+    public void Cells_InABreakdown_SmallCountsSuppressed_ZeroAndLargeShown()
+    {
+        var cells = ReportTable.Cells(Small with { VoMember = 0 }, suppressBelow: 5);
+
+        Assert.Equal("<5", cells["signups"]);
+        Assert.Equal("<5", cells["active_users"]);
+        Assert.Equal(9L, cells["sign_ins"]);
+        Assert.Equal(0L, cells["vo_member"]);
+        Assert.Null(cells["median_days_to_ready"]); // a median over one person would single them out
+    }
+
+    [Fact]
+    public void Cells_Totals_AlwaysExact()
+    {
+        var cells = ReportTable.Cells(Small, suppressBelow: null);
+
+        Assert.Equal(3L, cells["signups"]);
+        Assert.Equal(12.0, cells["median_days_to_ready"]);
+    }
+
+    [Fact]
+    public void Csv_Rfc4180_HeaderRowCrLfAndQuotedFields()
+    {
+        var months = new[]
+        {
+            new MonthUptake("demo", "2026-03", Big, [new BreakdownCounts("Vrije Universiteit, \"VU\" Brussel", Big), new BreakdownCounts("vito.be", Small)]),
+        };
+
+        var csv = ReportTable.Csv(months, "institution", 5, withTenant: false);
+
+        var lines = csv.Split("\r\n");
+        Assert.Equal("month,institution,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready", lines[0]);
+        Assert.Equal("2026-03,(total),40,55,120,40,30,20,10,6.5", lines[1]);
+        Assert.Equal("2026-03,\"Vrije Universiteit, \"\"VU\"\" Brussel\",40,55,120,40,30,20,10,6.5", lines[2]);
+        Assert.Equal("2026-03,vito.be,<5,<5,9,<5,<5,<5,<5,", lines[3]);
+        Assert.Equal("", lines[4]); // the last record ends with CRLF too
+    }
+
+    [Fact]
+    public void Csv_AcrossTenants_HasATenantColumn() =>
+        Assert.StartsWith("tenant,month,breakdown,", ReportTable.Csv([], null, 5, withTenant: true), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("two\nlines", "\"two\nlines\"")]
+    public void Quote_OnlyWhenNeeded(string field, string expected) => Assert.Equal(expected, ReportTable.Quote(field));
+
+    [Theory]
+    [InlineData(new[] { 3 }, new long[] { 1 }, 3.0)]
+    [InlineData(new[] { 0, 54 }, new long[] { 1, 1 }, 27.0)]
+    [InlineData(new[] { 1, 2, 10 }, new long[] { 2, 1, 2 }, 2.0)]
+    [InlineData(new[] { 1, 10 }, new long[] { 2, 2 }, 5.5)]
+    public void Median_OfTheDaysHistogram_IsExact(int[] days, long[] counts, double expected)
+    {
+        var histogram = days.Zip(counts).ToDictionary(p => Metrics.DaysToReady(p.First), p => p.Second);
+        histogram["signups"] = 99; // other metrics are ignored
+
+        Assert.Equal(expected, UptakeReports.Median(histogram));
+    }
+}
