@@ -100,4 +100,7 @@ export_dev_secrets() {
   export PartnerSecrets__terrascope=$PARTNER_CLIENT_SECRET
   export Privacy__HmacSecret=${Privacy__HmacSecret:-$(random_secret)}
   export Privacy__PurgeSchedule=${Privacy__PurgeSchedule:-"0 0 3 * * *"}
+  # olivia (operator of demo) is also the deployment-wide operator in local runs.
+  export Reports__OperatorTenant=demo
+  export Reports__OperatorEntitlement="urn:mace:egi.eu:group:vo.openeo.cloud:role=operator#aai.egi.eu"
 }

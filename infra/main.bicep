@@ -4,7 +4,7 @@
 // role assignments on each resource it uses, and secrets are Key Vault references.
 //
 // Deploy into an existing resource group:
-//   az deployment group create -g <rg> -p infra/env/test.bicepparam   (see infra/README-deploy.md)
+//   az deployment group create -g <rg> -p infra/env/test.bicepparam   (see "Deploy to Azure" in README.md)
 import { tagsType } from 'modules/types.bicep'
 
 targetScope = 'resourceGroup'
@@ -65,6 +65,12 @@ param maximumInstanceCount int = 40
 
 @description('.NET version of the isolated worker.')
 param dotnetVersion string = '10.0'
+
+@description('The tenant whose provider signs in deployment-wide operators (cross-tenant uptake report); empty: no such role.')
+param reportsOperatorTenant string = ''
+
+@description('The entitlement value that makes someone a deployment-wide operator.')
+param reportsOperatorEntitlement string = ''
 
 @description('Service name reported in traces and metrics (OTEL_SERVICE_NAME).')
 param otelServiceName string = 'onboarding'
@@ -263,6 +269,9 @@ module functionAppSettings 'modules/function-app-settings.bicep' = {
         Onboarding__TenantsFile: tenantsFile
         Privacy__HmacSecret: keyVaultReference(keyVaultName, 'privacy-hmac-secret')
         Privacy__PurgeSchedule: privacyPurgeSchedule
+        // The deployment-wide operator role for GET /api/reports/uptake (not per tenant).
+        Reports__OperatorTenant: reportsOperatorTenant
+        Reports__OperatorEntitlement: reportsOperatorEntitlement
         APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.outputs.connectionString
         // Entra ID authentication for telemetry, as the component accepts no other.
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'

@@ -27,3 +27,7 @@ param keyVaultPublicNetworkAccess = 'Enabled'
 param alwaysReadyHttpInstances = 1
 
 param maximumInstanceCount = 10
+
+// Operators of the whole deployment: signed in through tenant demo's provider, with this entitlement.
+param reportsOperatorTenant = 'demo'
+param reportsOperatorEntitlement = 'urn:mace:egi.eu:group:vo.openeo.cloud:role=operator#aai.egi.eu'

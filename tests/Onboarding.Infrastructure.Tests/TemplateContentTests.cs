@@ -46,6 +46,7 @@ public sealed class TemplateContentTests(InfraBuild infra)
             "AzureWebJobsStorage__queueServiceUri", "AzureWebJobsStorage__tableServiceUri",
             "Storage__TableServiceUri", "Storage__ManagedIdentityClientId", "Storage__TablePrefix",
             "Onboarding__PublicBaseUrl", "Onboarding__TenantsFile", "Privacy__HmacSecret", "Privacy__PurgeSchedule",
+            "Reports__OperatorTenant", "Reports__OperatorEntitlement",
             "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "OTEL_SERVICE_NAME",
             "TenantSecrets__demo", "TenantSecrets__other", "PartnerSecrets__terrascope",
         ];
@@ -54,6 +55,7 @@ public sealed class TemplateContentTests(InfraBuild infra)
         Assert.Equal("", settings["Storage__TablePrefix"]);
         // The retention purge timer's schedule (%Privacy:PurgeSchedule%): without it the host stops.
         Assert.Equal("0 0 3 * * *", settings["Privacy__PurgeSchedule"]);
+        Assert.Equal("demo", settings["Reports__OperatorTenant"]);
         // Flex Consumption rejects these; the runtime comes from functionAppConfig instead.
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", settings.Keys);
         Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", settings.Keys);
