@@ -12,13 +12,8 @@ namespace Onboarding.Privacy;
 /// the deployment secret) listing the users with that address. No table has an email in a key, and
 /// without the secret the rows cannot be matched to addresses. Look-ups are single point reads.
 /// </summary>
-public sealed class EmailIndexEntity : ITableEntity
+public sealed class EmailIndexEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     /// <summary>Space-separated user ids (usually one; two identities may share an address).</summary>
     public string UserIds { get; set; } = "";
 }

@@ -10,13 +10,8 @@ namespace Onboarding.Privacy;
 /// expiry, row = kind and key). The purge reads only the partitions of days that have come: a range
 /// of keys, never a scan of all users.
 /// </summary>
-public sealed class ExpiryEntity : ITableEntity
+public sealed class ExpiryEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     /// <summary>
     /// The user's email index key (an HMAC, not the address), so the purge can clear the email row
     /// even when a crash left the row without its user record.

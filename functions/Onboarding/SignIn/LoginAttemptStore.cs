@@ -8,13 +8,8 @@ namespace Onboarding.SignIn;
 /// A started login, kept server-side until its callback (partition = tenant, row = hash of state).
 /// The state itself is never stored: a leaked table does not reveal live states.
 /// </summary>
-public sealed class LoginAttemptEntity : IExpiringEntity
+public sealed class LoginAttemptEntity : TableRow, IExpiringEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string Nonce { get; set; } = "";
     public string CodeVerifier { get; set; } = "";
     public string? ReturnTo { get; set; }

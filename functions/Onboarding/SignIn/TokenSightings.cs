@@ -8,12 +8,8 @@ namespace Onboarding.SignIn;
 /// Remembers which bearer tokens were already counted as a sign-in (partition = tenant, row = hash
 /// of the token), for as long as a token can live. Across instances, a token counts exactly once.
 /// </summary>
-public sealed class TokenSightingEntity : IExpiringEntity
+public sealed class TokenSightingEntity : TableRow, IExpiringEntity
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
 }
 

@@ -10,13 +10,8 @@ namespace Onboarding.Staff;
 /// One staff action (partition = tenant and month, row = inverted time and a random suffix, so a
 /// partition reads newest first). The actor is the staff member's user id, never a name or email.
 /// </summary>
-public sealed class AuditEntity : ITableEntity
+public sealed class AuditEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public DateTimeOffset At { get; set; }
     public string Actor { get; set; } = "";
     public string ActorRoles { get; set; } = "";

@@ -8,13 +8,8 @@ namespace Onboarding.Status;
 /// Users whose partner step is not done yet, with when to look again (partition = tenant, row = user
 /// id). The re-check timer reads only the due ones of each tenant, a bounded number per run.
 /// </summary>
-public sealed class PartnerRecheckEntity : ITableEntity
+public sealed class PartnerRecheckEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public DateTimeOffset DueAt { get; set; }
 
     /// <summary>After this, stop re-checking: the person has not linked within the tenant's window.</summary>

@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 namespace Onboarding.Storage;
 
 /// <summary>An entity that lives only until <see cref="ExpiresAt"/> (login attempts, token sightings).</summary>
-public interface IExpiringEntity : ITableEntity
+public interface IExpiringEntity
 {
     DateTimeOffset ExpiresAt { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
+
+using Onboarding.Storage;
 
 namespace Onboarding.Uptake;
 
@@ -10,13 +11,8 @@ namespace Onboarding.Uptake;
 /// counters <c>c|{dimension}|{value}|{metric}</c> with a <see cref="Count"/>, and per-user markers
 /// <c>a|{user hash}</c> (active this month) and <c>s|{user hash}|{stage}</c> (cohort stage reached).
 /// </summary>
-public sealed class UptakeEntity : ITableEntity
+public sealed class UptakeEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     /// <summary>For counters only.</summary>
     public long Count { get; set; }
 }

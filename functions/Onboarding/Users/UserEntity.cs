@@ -1,7 +1,6 @@
-using Azure;
 using System.Text.Json;
-using Azure.Data.Tables;
 using Onboarding.Status;
+using Onboarding.Storage;
 
 namespace Onboarding.Users;
 
@@ -9,13 +8,8 @@ namespace Onboarding.Users;
 /// The one stored shape of a user (partition = tenant, row = user id). Its properties are the
 /// whole of what the service keeps about a person.
 /// </summary>
-public sealed class UserEntity : ITableEntity
+public sealed class UserEntity : TableRow
 {
-    public string PartitionKey { get; set; } = "";
-    public string RowKey { get; set; } = "";
-    public DateTimeOffset? Timestamp { get; set; }
-    public ETag ETag { get; set; }
-
     public string Issuer { get; set; } = "";
     public string Subject { get; set; } = "";
     public string? Email { get; set; }
