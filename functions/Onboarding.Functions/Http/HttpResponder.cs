@@ -40,7 +40,7 @@ public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
 
         if (Negotiation.PrefersHtml(request))
         {
-            return Html.Page(error.Status, "Sign-in problem", Html.ErrorBody(error, detail, StartAgainLink(request, error)));
+            return Html.Page(error.Status, error.Title, Html.ErrorBody(error, detail, StartAgainLink(request, error)));
         }
 
         return TypedResults.Json(new ProblemBody(
@@ -57,8 +57,15 @@ public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
     {
         var segments = request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var tenantIndex = Array.IndexOf(segments, "tenants") + 1;
+        // Staff pages sign in again as staff; a missing right is not fixed by signing in again.
+        if (error == ApiError.PermissionsInsufficient)
+        {
+            return null;
+        }
+
+        var staffPage = segments.Contains("staff") || segments.Contains("reports") || segments.Contains("support");
         return error.Status is >= 400 and < 500 && error != ApiError.TenantNotFound && tenantIndex > 0 && tenantIndex < segments.Length
-            ? $"/{string.Join('/', segments[..(tenantIndex + 1)].Select(Uri.EscapeDataString))}/login"
+            ? $"/{string.Join('/', segments[..(tenantIndex + 1)].Select(Uri.EscapeDataString))}/login{(staffPage ? "?for=staff" : "")}"
             : null;
     }
 

@@ -53,7 +53,8 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
             ("Ready", totals.Sum(m => m.Totals.Ready)),
         };
         return new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"<main class=\"reports\"><h1>Uptake — {E(staff.Tenant.DisplayName)}</h1>")
+            .Append("<main class=\"reports\">").Append(StaffPages.Header(staff))
+            .Append(CultureInfo.InvariantCulture, $"<h2>Uptake</h2>")
             .Append(CultureInfo.InvariantCulture, $"<form method=\"get\"><label>From <input name=\"from\" value=\"{query.From:yyyy-MM}\" size=\"7\"></label> ")
             .Append(CultureInfo.InvariantCulture, $"<label>to <input name=\"to\" value=\"{query.To:yyyy-MM}\" size=\"7\"></label> <button>Show</button></form>")
             .Append(SvgCharts.Bars("Sign-ups and monthly active users", labels,
@@ -73,8 +74,9 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
         var top = months.SelectMany(m => m.Breakdown)
             .GroupBy(b => b.Value)
             .Select(g => (Value: g.Key, SignUps: g.Sum(b => b.Counts.SignUps), Active: g.Sum(b => b.Counts.ActiveUsers), Ready: g.Sum(b => b.Counts.Ready)))
-            .OrderByDescending(t => t.SignUps).ThenBy(t => t.Value, StringComparer.Ordinal).Take(10).ToList();
-        var html = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<h2>{E(title)}</h2><table><thead><tr><th>{E(column)}</th><th>Sign-ups</th><th>Active (sum of months)</th><th>Ready</th></tr></thead><tbody>");
+            // Ordered by what is shown, never by the hidden counts: the order would give them away.
+            .OrderByDescending(t => t.SignUps < suppressBelow ? 0 : t.SignUps).ThenBy(t => t.Value, StringComparer.Ordinal).Take(10).ToList();
+        var html = new StringBuilder().Append(CultureInfo.InvariantCulture, $"<h2>{E(title)}</h2><table><thead><tr><th>{E(column)}</th><th>Sign-ups</th><th>Active user-months</th><th>Ready</th></tr></thead><tbody>");
         foreach (var t in top)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(t.Value)}</td><td>{Cell(t.SignUps, suppressBelow)}</td><td>{Cell(t.Active, suppressBelow)}</td><td>{Cell(t.Ready, suppressBelow)}</td></tr>");
@@ -83,5 +85,5 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
         return html.Append(top.Count == 0 ? "<tr><td colspan=\"4\">No sign-ups yet.</td></tr>" : "").Append("</tbody></table>").ToString();
     }
 
-    private static string Cell(long n, int suppressBelow) => n > 0 && n < suppressBelow ? $"&lt;{suppressBelow}" : n.ToString(CultureInfo.InvariantCulture);
+    private static string Cell(long n, int suppressBelow) => suppressBelow > 1 && n < suppressBelow ? $"&lt;{suppressBelow}" : n.ToString(CultureInfo.InvariantCulture);
 }

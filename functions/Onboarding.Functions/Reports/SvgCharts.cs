@@ -36,7 +36,9 @@ public static class SvgCharts
                    .Append(F($"<title>{E(series[s].Name)} {E(labels[i])}: {value}</title></rect>"));
             }
 
-            if (labels.Count <= 24 || i % 3 == 0)
+            // At most about twelve labels, and always the latest month's.
+            var step = (labels.Count + 11) / 12;
+            if (i % step == (labels.Count - 1) % step)
             {
                 svg.Append(F($"<text x=\"{x0 + (group * 0.4):0.#}\" y=\"{Height - 12}\" text-anchor=\"middle\" class=\"axis\">{E(labels[i])}</text>"));
             }

@@ -24,20 +24,20 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
                 new CallbackParameters(query["code"], query["state"], query["iss"], query["error"]),
                 LoginCookie.Read(request), request.HttpContext.RequestAborted);
             var secure = options.Value.SecureCookies;
-            SessionCookie.Write(request.HttpContext.Response, sessions.Issue(tenant, result.User.UserId), secure);
-            if (result.StaffRoles is { } roles)
+            if (result.Staff is { } staff)
             {
                 // Signed in for the staff page: a staff session if they have a staff role here.
-                if (roles.Count == 0)
+                if (staff.Roles.Count == 0)
                 {
                     throw new OnboardingException(ApiError.PermissionsInsufficient, "Your account has no staff role on this platform.");
                 }
 
-                StaffCookie.Write(request.HttpContext.Response, staffSessions.Issue(tenant, result.User.UserId, roles), secure);
+                StaffCookie.Write(request.HttpContext.Response, staffSessions.Issue(tenant, staff.ActorId, staff.Roles), secure);
                 request.HttpContext.Response.Headers.Location = $"/api/tenants/{Uri.EscapeDataString(tenant)}/staff";
                 return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
             }
 
+            SessionCookie.Write(request.HttpContext.Response, sessions.Issue(tenant, result.UserId), secure);
             return SignInResponses.For(request, result);
         });
 }

@@ -20,10 +20,11 @@ public static class SignInResponses
             return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
         }
 
-        var body = UserBody.From(result.Tenant.Id, result.Recorded);
+        var recorded = result.Recorded!;
+        var body = UserBody.From(result.Tenant.Id, recorded);
         return Negotiation.WantsJson(request)
             ? TypedResults.Json(body, ApiJson.Options)
-            : Page(200, "Signed in", StatusPage(result.Tenant, result.Recorded));
+            : Page(200, "Signed in", StatusPage(result.Tenant, recorded));
     }
 
     /// <summary>The person's own page: where they stand, what is kept about them, and their rights over it.</summary>

@@ -14,11 +14,17 @@ namespace Onboarding.SignIn;
 /// <summary>The query parameters the provider sends to the redirect URI.</summary>
 public sealed record CallbackParameters(string? Code, string? State, string? Iss, string? Error);
 
-/// <param name="StaffRoles">The staff roles the sign-in carried, when it was for the staff page; null otherwise.</param>
-public sealed record SignInResult(Tenant Tenant, RecordedSignIn Recorded, Uri? ReturnTo, IReadOnlySet<StaffRole>? StaffRoles = null)
+/// <summary>A completed sign-in: a person's own (recorded, with their status) or a staff member's for the staff page.</summary>
+public sealed record SignInResult(Tenant Tenant, RecordedSignIn? Recorded, Uri? ReturnTo, StaffSignIn? Staff = null)
 {
-    public UserRecord User => Recorded.User;
+    public string UserId => Recorded?.User.UserId ?? Staff!.ActorId;
 }
+
+/// <summary>
+/// A sign-in for the staff page. It is not recorded as the person's own sign-in: staff at work
+/// are not uptake, and counting them would inflate the figures reported to funders.
+/// </summary>
+public sealed record StaffSignIn(string ActorId, IReadOnlySet<StaffRole> Roles);
 
 /// <summary>
 /// Completes a login. Every check of SECURITY.md "At the callback" runs, in that order, before
@@ -43,8 +49,8 @@ public sealed partial class CallbackHandler(
         try
         {
             var result = await CompleteAsync(tenant, callback, browserBinding, cancellationToken);
-            var userRef = pseudonyms.LogReference(result.User.UserId);
-            LogSignIn(tenant.Id, userRef, result.Recorded.FirstSignIn);
+            var userRef = pseudonyms.LogReference(result.UserId);
+            LogSignIn(tenant.Id, userRef, result.Recorded?.FirstSignIn ?? false);
             return result;
         }
         catch (OnboardingException e)
@@ -115,11 +121,15 @@ public sealed partial class CallbackHandler(
         }
 
         var claims = Merge(idToken, userInfo);
+        if (attempt.Purpose == LoginStarter.StaffPurpose)
+        {
+            var profile = ProfileMapper.Map(tenant, claims) ?? throw Fail(ApiError.UserInfoInvalid, $"no {tenant.UserKeyClaim} claim");
+            return new SignInResult(tenant, null, null,
+                new StaffSignIn(profile.UserId, tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement"))));
+        }
+
         var recorded = await recorder.RecordAsync(tenant, claims, "callback", cancellationToken);
-        var staffRoles = attempt.Purpose == LoginStarter.StaffPurpose
-            ? tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement"))
-            : null;
-        return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo), staffRoles);
+        return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
     }
 
     /// <summary>

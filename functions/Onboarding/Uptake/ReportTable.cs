@@ -5,8 +5,9 @@ namespace Onboarding.Uptake;
 
 /// <summary>
 /// A report as rows of cells, the same for JSON, CSV and the dashboard. Totals are exact; in a
-/// breakdown, a count from 1 to below the tenant's threshold shows as <c>&lt;threshold</c>, so a
-/// month × institution cell cannot single out a person, and so does a median over fewer people.
+/// breakdown, every count below the tenant's threshold — zero included, or a zero next to an exact
+/// total would give the small cell away — shows as <c>&lt;threshold</c>, so a month × institution
+/// cell cannot single out a person; so does a median over fewer people.
 /// </summary>
 public static class ReportTable
 {
@@ -17,7 +18,7 @@ public static class ReportTable
 
     public static Dictionary<string, object?> Cells(UptakeCounts c, int? suppressBelow)
     {
-        object? Cell(long n) => suppressBelow is { } k && n > 0 && n < k ? $"<{k}" : n;
+        object? Cell(long n) => suppressBelow is { } k && k > 1 && n < k ? $"<{k}" : n;
         return new Dictionary<string, object?>
         {
             ["signups"] = Cell(c.SignUps),
@@ -27,7 +28,7 @@ public static class ReportTable
             ["vo_member"] = Cell(c.VoMember),
             ["partners_linked"] = Cell(c.PartnersLinked),
             ["ready"] = Cell(c.Ready),
-            ["median_days_to_ready"] = suppressBelow is { } s && c.Ready < s ? null : c.MedianDaysToReady,
+            ["median_days_to_ready"] = suppressBelow is { } s && s > 1 && c.Ready < s ? null : c.MedianDaysToReady,
         };
     }
 

@@ -80,10 +80,8 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         var before = await ThisMonthAsync(month, ct);
         Assert.Equal((3, 3, 3, 3, 2, 1), (before.SignUps, before.ActiveUsers, before.SignIns, before.SignedIn, before.VoMember, before.Ready));
 
-        // olivia's staff sign-in goes through the same callback and is recorded like anyone's: she is
-        // the fourth sign-up of the month (no membership: a bare VO entitlement and the operator role,
-        // which is no platform role; her institution eodc.eu gives no country).
-        const int signUps = 4;
+        // olivia's staff sign-in is not a sign-up: staff at work are not uptake.
+        const int signUps = 3;
 
         await using var context = await NewContextAsync(ct);
         var page = await context.NewPageAsync();
@@ -92,7 +90,8 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         // The staff page links to the reports.
         await page.Locator("header").GetByRole(AriaRole.Link, new() { Name = "Reports", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(DashboardUrl) + "$"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Uptake — Platform demo");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Staff — Platform demo");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 2, Name = "Uptake", Exact = true })).ToBeVisibleAsync();
         var after = await ThisMonthAsync(month, ct);
         Assert.Equal((signUps, signUps, signUps, 2, 1), (after.SignUps, after.ActiveUsers, after.SignedIn, after.VoMember, after.Ready));
 
@@ -116,16 +115,16 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         Assert.Contains("Ready: 1", stages);
         Assert.Equal(4, stages.Count);
 
-        // Top countries: BE (alice), DE (bob), unknown (dave, olivia), each count below 5 shown as <5.
+        // Top countries: BE (alice), DE (bob), unknown (dave), each count below 5, zero included, shown as <5.
         var countries = page.Locator("h2:text-is('Top countries') + table");
         var rows = await TableRowsAsync(countries);
         Assert.Equal(new[] { "BE", "DE", "unknown" }, rows.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(new[] { "<5", "<5", "<5" }, rows["BE"]); // alice is ready
-        Assert.Equal(new[] { "<5", "<5", "0" }, rows["DE"]);
-        Assert.Equal(new[] { "<5", "<5", "0" }, rows["unknown"]);
+        Assert.Equal(new[] { "<5", "<5", "<5" }, rows["DE"]);
+        Assert.Equal(new[] { "<5", "<5", "<5" }, rows["unknown"]);
         Assert.DoesNotContain(rows.Values.SelectMany(cells => cells), cell => cell is "1" or "2");
         var institutions = await TableRowsAsync(page.Locator("h2:text-is('Top institutions') + table"));
-        Assert.Equal(new[] { "eodc.eu", "uni-bonn.de", "unknown", "vito.be" }, institutions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "uni-bonn.de", "unknown", "vito.be" }, institutions.Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(institutions.Values.SelectMany(cells => cells), cell => cell is "1" or "2");
 
         // The CSV link downloads the totals as RFC 4180 CSV with a header row.
@@ -148,7 +147,7 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         var countryLines = (await byCountry.TextAsync()).Split("\r\n");
         Assert.Equal("month,country,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready", countryLines[0]);
         Assert.Contains($"{month},BE,<5,<5,<5,<5,<5,<5,<5,", countryLines); // the median over fewer than 5 is left out
-        Assert.Contains(countryLines, l => l.StartsWith($"{month},DE,<5,<5,<5,<5,0,", StringComparison.Ordinal));
+        Assert.Contains(countryLines, l => l.StartsWith($"{month},DE,<5,<5,<5,<5,<5,", StringComparison.Ordinal));
         Assert.Contains(countryLines, l => l.StartsWith($"{month},unknown,<5,<5,<5,<5,<5,", StringComparison.Ordinal));
         var breakdownRows = countryLines.Skip(1).Where(l => l.Length > 0 && l.Split(',')[1] != "(total)").ToList();
         Assert.Equal(3, breakdownRows.Count);

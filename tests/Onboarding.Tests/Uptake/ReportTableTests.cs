@@ -8,16 +8,20 @@ public sealed class ReportTableTests
     private static readonly UptakeCounts Big = new(40, 55, 120, 40, 30, 20, 10, 6.5);
 
     [Fact]
-    public void Cells_InABreakdown_SmallCountsSuppressed_ZeroAndLargeShown()
+    public void Cells_InABreakdown_CountsBelowTheThresholdSuppressed_ZeroIncluded_LargeShown()
     {
         var cells = ReportTable.Cells(Small with { VoMember = 0 }, suppressBelow: 5);
 
         Assert.Equal("<5", cells["signups"]);
         Assert.Equal("<5", cells["active_users"]);
         Assert.Equal(9L, cells["sign_ins"]);
-        Assert.Equal(0L, cells["vo_member"]);
+        Assert.Equal("<5", cells["vo_member"]); // a visible 0 next to an exact total would give the others away
         Assert.Null(cells["median_days_to_ready"]); // a median over one person would single them out
     }
+
+    [Fact]
+    public void Cells_ThresholdOfOne_TurnsSuppressionOff() =>
+        Assert.Equal(0L, ReportTable.Cells(Small with { VoMember = 0 }, suppressBelow: 1)["vo_member"]);
 
     [Fact]
     public void Cells_Totals_AlwaysExact()
