@@ -183,6 +183,28 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Single(await _service.UsersAsync("rp"));
     }
 
+    [Fact]
+    public async Task StaffAuditEntries_FollowTheTenantsAuditRetention()
+    {
+        var tenant = _service.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>().Get("rp");
+        var staff = new Onboarding.Staff.StaffMember(tenant, "actor", new HashSet<Onboarding.Staff.StaffRole> { Onboarding.Staff.StaffRole.Support }, null);
+        var audit = _service.Services.GetRequiredService<Onboarding.Staff.AuditTrail>();
+        await audit.WriteAsync(staff, "view", "old-target", null, TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromDays(100));
+        await audit.WriteAsync(staff, "view", "newer-target", null, TestContext.Current.CancellationToken);
+
+        _clock.Advance(TimeSpan.FromDays(540 - 100) + TimeSpan.FromMinutes(1)); // the first is 540 days and a minute old
+        await Purge.RunAsync(TestContext.Current.CancellationToken);
+
+        var left = new List<string>();
+        await foreach (var e in _service.Table("audit").QueryAsync<TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            left.Add(e.GetString("TargetUser"));
+        }
+
+        Assert.Equal(["newer-target"], left);
+    }
+
     /// <summary>Users and their expiry entries written straight to storage, in batches of 100.</summary>
     private async Task Seed(int count, DateTimeOffset expiresAt, string prefix, bool withEmail = false)
     {
