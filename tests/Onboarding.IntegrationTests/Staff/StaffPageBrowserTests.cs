@@ -20,18 +20,9 @@ namespace Onboarding.IntegrationTests.Staff;
 [Collection(DevProviderCollection.Name)]
 public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<DevProviderHost>, IAsyncLifetime
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private const string EnrolmentUrl = "https://aai.egi.eu/auth/realms/id/account/#/enroll?groupPath=/vo.openeo.cloud";
 
-    // The machine's network is closed: keep Chromium from calling home (it would flood refused connections).
-    private static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private Chromium _chromium = null!;
 
     private ServiceHost Service => host.Service;
 
@@ -39,24 +30,10 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
 
     private static string DemoIssuer => $"{TestEnvironment.IdpBaseUrl}/realms/demo";
 
-    public async ValueTask InitializeAsync()
-    {
-        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: ./test.sh installs Debian's chromium package");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 30_000,
-        });
-    }
+    public async ValueTask InitializeAsync() => _chromium = await Chromium.LaunchAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public ValueTask DisposeAsync() => _chromium.DisposeAsync();
+
 
     [Fact(Timeout = 60_000)]
     public async Task Carol_SignsIn_FindsBobWithEnrolmentLink_ErasesDaveAfterConfirming_Audited()
@@ -199,7 +176,7 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
     /// <summary>A fresh browser context; a test that runs out of time closes it, so waiting calls end at once.</summary>
     private async Task<IBrowserContext> NewContextAsync(CancellationToken cancellationToken, bool javaScript = true, string? storageState = null)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             JavaScriptEnabled = javaScript,
             StorageState = storageState,
