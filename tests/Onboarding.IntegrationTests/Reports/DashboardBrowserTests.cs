@@ -29,10 +29,6 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
 
     private string DashboardUrl => new Uri(Service.BaseUrl, "api/tenants/demo/reports").ToString();
 
-    private string StaffUrl => new Uri(Service.BaseUrl, "api/tenants/demo/staff").ToString();
-
-    private static string DemoIssuer => $"{TestEnvironment.IdpBaseUrl}/realms/demo";
-
     public async ValueTask InitializeAsync() => _chromium = await Chromium.LaunchAsync();
 
     public ValueTask DisposeAsync() => _chromium.DisposeAsync();
@@ -59,9 +55,9 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         // olivia's staff sign-in is not a sign-up: staff at work are not uptake.
         const int signUps = 3;
 
-        await using var context = await NewContextAsync(ct);
+        await using var context = await _chromium.NewContextAsync(ct, timeoutMs: 30_000);
         var page = await context.NewPageAsync();
-        await SignInAsOliviaAtTheDashboardAsync(page);
+        await Chromium.SignInAsStaffAsync(page, DashboardUrl, Service.BaseUrl, "olivia", "operator");
 
         // The staff page links to the reports.
         await page.Locator("header").GetByRole(AriaRole.Link, new() { Name = "Reports", Exact = true }).ClickAsync();
@@ -138,7 +134,7 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         Assert.True(new FileInfo(screenshot).Length > 0, $"empty screenshot at {screenshot}");
 
         // Without JavaScript, with the same session: the same server-drawn charts.
-        await using var noScriptContext = await NewContextAsync(ct, javaScript: false, storageState: await context.StorageStateAsync());
+        await using var noScriptContext = await _chromium.NewContextAsync(ct, javaScript: false, storageState: await context.StorageStateAsync(), timeoutMs: 30_000);
         var noScript = await noScriptContext.NewPageAsync();
         var response = await noScript.GotoAsync(DashboardUrl);
         Assert.Equal(200, response!.Status);
@@ -151,43 +147,11 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
     }
 
     /// <summary>A fresh browser context; a test that runs out of time closes it, so waiting calls end at once.</summary>
-    private async Task<IBrowserContext> NewContextAsync(CancellationToken cancellationToken, bool javaScript = true, string? storageState = null)
-    {
-        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            JavaScriptEnabled = javaScript,
-            StorageState = storageState,
-            AcceptDownloads = true,
-            ViewportSize = new ViewportSize { Width = 1000, Height = 800 },
-            Locale = "en-GB",
-            TimezoneId = "UTC",
-        });
-        // The dashboard reads three reports per page; Azurite is shared with the report cost test's seeding.
-        context.SetDefaultTimeout(30_000);
-        context.SetDefaultNavigationTimeout(30_000);
-        cancellationToken.Register(() => _ = context.CloseAsync());
-        return context;
-    }
-
     private async Task SignInWithHttpClientAsync(string account)
     {
         using var browser = new Browser();
         using var response = await browser.SignInAsync(Service.BaseUrl, "demo", account);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    /// <summary>From the dashboard's sign-in, through the development provider's login page (no login_hint), to the staff page.</summary>
-    private async Task SignInAsOliviaAtTheDashboardAsync(IPage page)
-    {
-        await page.GotoAsync(DashboardUrl);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in as staff" }).ClickAsync();
-
-        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(DemoIssuer) + "/interaction/"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Development sign-in (realm demo)");
-        await page.Locator("button[name=account][value=olivia]").ClickAsync();
-
-        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(StaffUrl) + "$"));
-        await Expect(page.Locator("header")).ToContainTextAsync("Signed in as staff (operator)");
     }
 
     /// <summary>This month's totals, read through the service's own report reader.</summary>

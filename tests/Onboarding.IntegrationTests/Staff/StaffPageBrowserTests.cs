@@ -45,9 +45,9 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         var daveId = UserIds.For(DemoIssuer, DevPartner.VopersonId("dave"));
         var carolId = UserIds.For(DemoIssuer, DevPartner.VopersonId("carol"));
 
-        await using var context = await NewContextAsync(ct);
+        await using var context = await _chromium.NewContextAsync(ct);
         var page = await context.NewPageAsync();
-        await SignInAsCarolAsync(page);
+        await Chromium.SignInAsStaffAsync(page, StaffUrl, Service.BaseUrl, "carol", "support");
 
         // Find bob by email and open him.
         await SearchByEmailAsync(page, "bob@uni-bonn.de");
@@ -107,7 +107,7 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         });
         var recorded = await Service.Services.GetRequiredService<SignInRecorder>().RecordAsync(tenant, claims, "callback", ct);
 
-        await using var context = await NewContextAsync(ct);
+        await using var context = await _chromium.NewContextAsync(ct);
         var page = await context.NewPageAsync();
         var dialogs = new List<string>();
         page.Dialog += (_, dialog) =>
@@ -115,7 +115,7 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
             dialogs.Add(dialog.Message);
             _ = dialog.DismissAsync();
         };
-        await SignInAsCarolAsync(page);
+        await Chromium.SignInAsStaffAsync(page, StaffUrl, Service.BaseUrl, "carol", "support");
 
         // The query string reaches the page only as data.
         var response = await page.GotoAsync($"{StaffUrl}?email={Uri.EscapeDataString(hostile)}");
@@ -147,13 +147,13 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
 
         // Sign in with JavaScript on, then carry the staff session into a context without it.
         string session;
-        await using (var signIn = await NewContextAsync(ct))
+        await using (var signIn = await _chromium.NewContextAsync(ct))
         {
-            await SignInAsCarolAsync(await signIn.NewPageAsync());
+            await Chromium.SignInAsStaffAsync(await signIn.NewPageAsync(), StaffUrl, Service.BaseUrl, "carol", "support");
             session = await signIn.StorageStateAsync();
         }
 
-        await using var context = await NewContextAsync(ct, javaScript: false, storageState: session);
+        await using var context = await _chromium.NewContextAsync(ct, javaScript: false, storageState: session);
         var noScript = await context.NewPageAsync();
         await noScript.GotoAsync(StaffUrl);
         await Expect(noScript.Locator("main > header")).ToContainTextAsync("Signed in as staff (support)");
@@ -174,41 +174,11 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
     }
 
     /// <summary>A fresh browser context; a test that runs out of time closes it, so waiting calls end at once.</summary>
-    private async Task<IBrowserContext> NewContextAsync(CancellationToken cancellationToken, bool javaScript = true, string? storageState = null)
-    {
-        var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            JavaScriptEnabled = javaScript,
-            StorageState = storageState,
-            ViewportSize = new ViewportSize { Width = 1000, Height = 800 },
-            Locale = "en-GB",
-            TimezoneId = "UTC",
-        });
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(15_000);
-        cancellationToken.Register(() => _ = context.CloseAsync());
-        return context;
-    }
-
     private async Task SignInWithHttpClientAsync(string account)
     {
         using var browser = new Browser();
         using var response = await browser.SignInAsync(Service.BaseUrl, "demo", account);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    /// <summary>From the staff page's sign-in, through the development provider's login page (no login_hint), back to the page.</summary>
-    private async Task SignInAsCarolAsync(IPage page)
-    {
-        await page.GotoAsync(StaffUrl);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in as staff" }).ClickAsync();
-
-        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(DemoIssuer) + "/interaction/"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Development sign-in (realm demo)");
-        await page.Locator("button[name=account][value=carol]").ClickAsync();
-
-        await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(StaffUrl) + "$"));
-        await Expect(page.Locator("main > header")).ToContainTextAsync("Signed in as staff (support)");
     }
 
     private static async Task SearchByEmailAsync(IPage page, string email)
