@@ -97,15 +97,19 @@ public sealed partial class UptakeCounter(TableStore tables, Pseudonymizer pseud
         IReadOnlyList<(string? Marker, string Metric)> plan, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Uptake, cancellationToken);
+        var keys = plan.Where(p => p.Marker is not null).Select(p => p.Marker!)
+            .Concat(plan.SelectMany(p => dims.Select(d => UptakeKeys.Counter(d.Dimension, d.Value, p.Metric))))
+            .Distinct().ToList();
         for (var attempt = 1; ; attempt++)
         {
+            // Every row this event touches, markers and counters, in one read of the partition.
+            var existing = await ReadRowsAsync(table, partition, keys, cancellationToken);
             var actions = new List<TableTransactionAction>();
             foreach (var (marker, metric) in plan)
             {
                 if (marker is not null)
                 {
-                    var existing = await table.GetEntityIfExistsAsync<UptakeEntity>(partition, marker, ["RowKey"], cancellationToken);
-                    if (existing.HasValue)
+                    if (existing.ContainsKey(marker))
                     {
                         continue; // already counted: a retry, or the same person again this month
                     }
@@ -116,10 +120,9 @@ public sealed partial class UptakeCounter(TableStore tables, Pseudonymizer pseud
                 foreach (var (dimension, value) in dims)
                 {
                     var key = UptakeKeys.Counter(dimension, value, metric);
-                    var counter = await table.GetEntityIfExistsAsync<UptakeEntity>(partition, key, cancellationToken: cancellationToken);
-                    actions.Add(counter.HasValue
+                    actions.Add(existing.TryGetValue(key, out var counter)
                         ? new TableTransactionAction(TableTransactionActionType.UpdateReplace,
-                            new UptakeEntity { PartitionKey = partition, RowKey = key, Count = counter.Value!.Count + 1 }, counter.Value.ETag)
+                            new UptakeEntity { PartitionKey = partition, RowKey = key, Count = counter.Count + 1 }, counter.ETag)
                         : new TableTransactionAction(TableTransactionActionType.Add,
                             new UptakeEntity { PartitionKey = partition, RowKey = key, Count = 1 }));
                 }
@@ -146,6 +149,20 @@ public sealed partial class UptakeCounter(TableStore tables, Pseudonymizer pseud
                 throw;
             }
         }
+    }
+
+    private static async Task<Dictionary<string, UptakeEntity>> ReadRowsAsync(TableClient table, string partition,
+        IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and ("
+            + string.Join(" or ", keys.Select(k => TableClient.CreateQueryFilter($"RowKey eq {k}"))) + ")";
+        var rows = new Dictionary<string, UptakeEntity>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<UptakeEntity>(filter, cancellationToken: cancellationToken))
+        {
+            rows[row.RowKey] = row;
+        }
+
+        return rows;
     }
 
     /// <summary>Removes a person's markers (erasure): their cohort's stage markers and this month's activity marker.</summary>

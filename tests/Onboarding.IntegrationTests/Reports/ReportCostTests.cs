@@ -37,6 +37,31 @@ public sealed class ReportCostTests
         Assert.Equal(24, small); // one keyed range read per month
     }
 
+    [Fact]
+    public async Task CountingOneSignIn_IsOneReadAndOneTransactionPerPartition()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+        var counter = new RequestCounter();
+        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }], time: clock,
+            services: s => s.AddSingleton(CountingOptions(counter)));
+        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
+        var uptake = service.Services.GetRequiredService<UptakeCounter>();
+        var user = User(1, clock.GetUtcNow());
+        await uptake.SignInAsync(tenant, null, User(2, clock.GetUtcNow()), TestContext.Current.CancellationToken); // warm: table exists
+
+        var before = counter.Count;
+        await uptake.SignInAsync(tenant, null, user, TestContext.Current.CancellationToken);
+        var first = counter.Count - before;
+        before = counter.Count;
+        await uptake.SignInAsync(tenant, user, user, TestContext.Current.CancellationToken);
+        var again = counter.Count - before;
+
+        // First: the month's counters and the cohort's "partners linked" stage (this tenant has no
+        // partners), each one read and one transaction. Again: the month's sign-in count only.
+        Assert.Equal(4, first);
+        Assert.Equal(2, again);
+    }
+
     private static async Task<int> RequestsForReportAsync(int users)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2024, 1, 10, 9, 0, 0, TimeSpan.Zero));
