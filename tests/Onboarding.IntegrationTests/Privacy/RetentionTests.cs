@@ -10,40 +10,30 @@ using Onboarding.Users;
 namespace Onboarding.IntegrationTests.Privacy;
 
 /// <summary>Retention on a fake clock: expiry at the exact boundary, sign-ins pushing it forward, purge at scale, crash and race.</summary>
-public sealed class RetentionTests : IAsyncLifetime
+public sealed class RetentionTests : TestProviderTests
 {
     private static readonly TimeSpan Year = TimeSpan.FromDays(365);
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 10, 8, 0, 0, TimeSpan.Zero));
-    private TestOidcProvider _provider = null!;
-    private ServiceHost _service = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override TimeProvider Clock => _clock;
+
+    // Timers off: this test runs the purge itself, at the moments it chooses.
+    protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        _provider = await TestOidcProvider.StartAsync(_clock);
-        // Timers off: this test runs the purge itself, at the moments it chooses.
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock, settings: new Dictionary<string, string?>
-        {
-            ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
-            ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
-            ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
-        });
-    }
+        ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
+        ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
+        ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
+    };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
-
-    private RetentionPurge Purge => _service.Services.GetRequiredService<RetentionPurge>();
+    private RetentionPurge Purge => Service.Services.GetRequiredService<RetentionPurge>();
 
     private async Task<UserEntity> SignInAsync(string subject)
     {
-        _provider.Subject = subject;
+        Provider.Subject = subject;
         using var browser = new Browser();
-        var (response, _) = await browser.FollowAsync(new Uri(_service.BaseUrl, "api/tenants/rp/login"));
+        var (response, _) = await browser.FollowAsync(new Uri(Service.BaseUrl, "api/tenants/rp/login"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return Assert.Single(await _service.UsersAsync("rp"), u => u.Subject == subject);
+        return Assert.Single(await Service.UsersAsync("rp"), u => u.Subject == subject);
     }
 
     private async Task<int> Count(string table, string? partitionPrefix = null)
@@ -51,7 +41,7 @@ public sealed class RetentionTests : IAsyncLifetime
         var count = 0;
         try
         {
-            await foreach (var e in _service.Table(table).QueryAsync<TableEntity>(select: ["PartitionKey"]))
+            await foreach (var e in Service.Table(table).QueryAsync<TableEntity>(select: ["PartitionKey"]))
             {
                 count += partitionPrefix is null || e.PartitionKey.StartsWith(partitionPrefix, StringComparison.Ordinal) ? 1 : 0;
             }
@@ -74,13 +64,13 @@ public sealed class RetentionTests : IAsyncLifetime
         _clock.SetUtcNow(user.ExpiresAt - TimeSpan.FromSeconds(1));
         var early = await Purge.RunAsync(TestContext.Current.CancellationToken);
         Assert.Equal(0, early.Erased);
-        Assert.Single(await _service.UsersAsync("rp"));
+        Assert.Single(await Service.UsersAsync("rp"));
 
         _clock.SetUtcNow(user.ExpiresAt);
         var due = await Purge.RunAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(1, due.Erased);
-        Assert.Empty(await _service.UsersAsync("rp"));
+        Assert.Empty(await Service.UsersAsync("rp"));
         Assert.Equal(0, await Count("emailindex"));
         Assert.Equal(0, await Count("expiries"));
         Assert.Null(due.OldestOverdue);
@@ -98,7 +88,7 @@ public sealed class RetentionTests : IAsyncLifetime
         _clock.SetUtcNow(first.ExpiresAt + TimeSpan.FromDays(1));
         await Purge.RunAsync(TestContext.Current.CancellationToken);
 
-        Assert.Single(await _service.UsersAsync("rp"));
+        Assert.Single(await Service.UsersAsync("rp"));
     }
 
     [Fact]
@@ -111,7 +101,7 @@ public sealed class RetentionTests : IAsyncLifetime
         var result = await Purge.RunAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(10_000, result.Erased);
-        var left = await _service.UsersAsync("rp");
+        var left = await Service.UsersAsync("rp");
         Assert.Equal(100, left.Count);
         Assert.All(left, u => Assert.StartsWith("new", u.RowKey, StringComparison.Ordinal));
         Assert.Equal(100, await Count("expiries"));
@@ -139,14 +129,14 @@ public sealed class RetentionTests : IAsyncLifetime
         // ...and, for certain, the two states a crash can leave: email rows and entries without their
         // records (a first sign-in cut off before its record was written), and records whose email
         // rows an erasure already removed.
-        var users = _service.Table("users");
-        var remaining = await _service.UsersAsync("rp");
+        var users = Service.Table("users");
+        var remaining = await Service.UsersAsync("rp");
         foreach (var user in remaining.Take(50))
         {
             await users.DeleteEntityAsync(user.PartitionKey, user.RowKey, ETag.All, TestContext.Current.CancellationToken);
         }
 
-        var emails = _service.Services.GetRequiredService<EmailIndex>();
+        var emails = Service.Services.GetRequiredService<EmailIndex>();
         foreach (var user in remaining.Skip(50).Take(50))
         {
             await emails.RemoveAsync("rp", user.Email!, user.RowKey, TestContext.Current.CancellationToken);
@@ -154,7 +144,7 @@ public sealed class RetentionTests : IAsyncLifetime
 
         await Purge.RunAsync(TestContext.Current.CancellationToken);
 
-        Assert.Empty(await _service.UsersAsync("rp"));
+        Assert.Empty(await Service.UsersAsync("rp"));
         Assert.Equal(0, await Count("expiries"));
         Assert.Equal(0, await Count("emailindex"));
         Assert.Equal(0, await Count("partnerrechecks"));
@@ -168,27 +158,27 @@ public sealed class RetentionTests : IAsyncLifetime
 
         // The purge has read the record; the person signs in before it deletes.
         var again = await SignInAsync("racer");
-        var erased = await _service.Services.GetRequiredService<UserEraser>()
+        var erased = await Service.Services.GetRequiredService<UserEraser>()
             .EraseAsync(stale, stale.ETag, "retention period over", TestContext.Current.CancellationToken);
 
         Assert.False(erased);
-        var kept = Assert.Single(await _service.UsersAsync("rp"));
+        var kept = Assert.Single(await Service.UsersAsync("rp"));
         Assert.Equal(2, kept.SignInCount);
         Assert.Equal(again.ExpiresAt, kept.ExpiresAt);
-        Assert.Single(await _service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", kept.Email!, TestContext.Current.CancellationToken));
+        Assert.Single(await Service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", kept.Email!, TestContext.Current.CancellationToken));
 
         // and the purge of that day, run now, leaves them be
         var result = await Purge.RunAsync(TestContext.Current.CancellationToken);
         Assert.Equal(0, result.Erased);
-        Assert.Single(await _service.UsersAsync("rp"));
+        Assert.Single(await Service.UsersAsync("rp"));
     }
 
     [Fact]
     public async Task StaffAuditEntries_FollowTheTenantsAuditRetention()
     {
-        var tenant = _service.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>().Get("rp");
+        var tenant = Service.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>().Get("rp");
         var staff = new Onboarding.Staff.StaffMember(tenant, "actor", new HashSet<Onboarding.Staff.StaffRole> { Onboarding.Staff.StaffRole.Support }, null);
-        var audit = _service.Services.GetRequiredService<Onboarding.Staff.AuditTrail>();
+        var audit = Service.Services.GetRequiredService<Onboarding.Staff.AuditTrail>();
         await audit.WriteAsync(staff, "view", "old-target", null, TestContext.Current.CancellationToken);
         _clock.Advance(TimeSpan.FromDays(100));
         await audit.WriteAsync(staff, "view", "newer-target", null, TestContext.Current.CancellationToken);
@@ -197,7 +187,7 @@ public sealed class RetentionTests : IAsyncLifetime
         await Purge.RunAsync(TestContext.Current.CancellationToken);
 
         var left = new List<string>();
-        await foreach (var e in _service.Table("audit").QueryAsync<TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
+        await foreach (var e in Service.Table("audit").QueryAsync<TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
         {
             left.Add(e.GetString("TargetUser"));
         }
@@ -208,11 +198,11 @@ public sealed class RetentionTests : IAsyncLifetime
     /// <summary>Users and their expiry entries written straight to storage, in batches of 100.</summary>
     private async Task Seed(int count, DateTimeOffset expiresAt, string prefix, bool withEmail = false)
     {
-        var users = _service.Table("users");
-        var expiries = _service.Table("expiries");
+        var users = Service.Table("users");
+        var expiries = Service.Table("expiries");
         await users.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
         await expiries.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
-        var emails = _service.Services.GetRequiredService<EmailIndex>();
+        var emails = Service.Services.GetRequiredService<EmailIndex>();
         var ids = Enumerable.Range(0, count).Select(i => $"{prefix}{i:D6}").ToList();
         foreach (var chunk in ids.Chunk(100))
         {
@@ -220,7 +210,7 @@ public sealed class RetentionTests : IAsyncLifetime
             {
                 PartitionKey = "rp",
                 RowKey = id,
-                Issuer = _provider.Issuer,
+                Issuer = Provider.Issuer,
                 Subject = id,
                 Email = withEmail ? $"{id}@example.org" : null,
                 FirstSignInAt = expiresAt - Year,

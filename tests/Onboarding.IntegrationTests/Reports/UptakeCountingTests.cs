@@ -9,42 +9,32 @@ using Onboarding.Uptake;
 namespace Onboarding.IntegrationTests.Reports;
 
 /// <summary>A scripted history of several people over several months, on a fake clock, read back as a report.</summary>
-public sealed class UptakeCountingTests : IAsyncLifetime
+public sealed class UptakeCountingTests : TestProviderTests
 {
     private const string EarlyAdopter = "urn:mace:egi.eu:group:vo.openeo.cloud:role=early_adopter#aai.egi.eu";
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 15, 9, 0, 0, TimeSpan.Zero));
-    private TestOidcProvider _provider = null!;
-    private ServiceHost _service = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _provider = await TestOidcProvider.StartAsync(_clock);
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock, settings: new Dictionary<string, string?>
-        {
-            ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
-            ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
-        });
-    }
+    protected override TimeProvider Clock => _clock;
 
-    public async ValueTask DisposeAsync()
+    protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        await _service.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
+        ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
+        ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
+    };
 
     private async Task SignInAsync(string subject, params string[] entitlements)
     {
-        _provider.Subject = subject;
-        _provider.Entitlements = entitlements;
+        Provider.Subject = subject;
+        Provider.Entitlements = entitlements;
         using var browser = new Browser();
-        var (response, _) = await browser.FollowAsync(new Uri(_service.BaseUrl, "api/tenants/rp/login"));
+        var (response, _) = await browser.FollowAsync(new Uri(Service.BaseUrl, "api/tenants/rp/login"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private async Task<Dictionary<string, MonthUptake>> ReportAsync(string? by = null)
     {
-        var tenant = _service.Services.GetRequiredService<TenantCatalog>().Get("rp");
-        var months = await _service.Services.GetRequiredService<UptakeReports>()
+        var tenant = Service.Services.GetRequiredService<TenantCatalog>().Get("rp");
+        var months = await Service.Services.GetRequiredService<UptakeReports>()
             .ReadAsync(tenant, ReportQuery.Parse("2025-12", "2026-04", by, _clock.GetUtcNow()), TestContext.Current.CancellationToken);
         return months.ToDictionary(m => m.Month);
     }
@@ -57,13 +47,13 @@ public sealed class UptakeCountingTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromHours(2));
         await SignInAsync("ann", EarlyAdopter);
 
-        _provider.Subject = "ben";
-        _provider.Entitlements = [];
+        Provider.Subject = "ben";
+        Provider.Entitlements = [];
         using (var a = new Browser())
         using (var b = new Browser())
         {
-            var callbackA = await a.CallbackUrlAsync(_service.BaseUrl, "rp", "ben");
-            var callbackB = await b.CallbackUrlAsync(_service.BaseUrl, "rp", "ben");
+            var callbackA = await a.CallbackUrlAsync(Service.BaseUrl, "rp", "ben");
+            var callbackB = await b.CallbackUrlAsync(Service.BaseUrl, "rp", "ben");
             var both = await Task.WhenAll(a.GetAsync(callbackA), b.GetAsync(callbackB));
             Assert.All(both, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         }
@@ -106,8 +96,8 @@ public sealed class UptakeCountingTests : IAsyncLifetime
     public async Task SignInRetriedAfterAFault_CountsOnce_AndErasureKeepsTheCounts()
     {
         await SignInAsync("eve", EarlyAdopter);
-        var counter = _service.Services.GetRequiredService<UptakeCounter>();
-        var users = await _service.UsersAsync("rp");
+        var counter = Service.Services.GetRequiredService<UptakeCounter>();
+        var users = await Service.UsersAsync("rp");
         var eve = users.Single().ToRecord();
 
         // The same sign-in counted again, as a retry after a lost answer would.
@@ -117,10 +107,10 @@ public sealed class UptakeCountingTests : IAsyncLifetime
         Assert.Equal((1, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.Ready));
         Assert.Equal(2, jan.SignIns); // the total of sign-ins is a plain count, not a distinct one
 
-        await _service.Services.GetRequiredService<UserEraser>().EraseAsync("rp", eve.UserId, "test", TestContext.Current.CancellationToken);
+        await Service.Services.GetRequiredService<UserEraser>().EraseAsync("rp", eve.UserId, "test", TestContext.Current.CancellationToken);
         Assert.Equal(1, (await ReportAsync())["2026-01"].Totals.SignUps); // aggregates stay
         var markers = 0;
-        await foreach (var row in _service.Table("uptake").QueryAsync<Azure.Data.Tables.TableEntity>(
+        await foreach (var row in Service.Table("uptake").QueryAsync<Azure.Data.Tables.TableEntity>(
             e => e.RowKey.CompareTo("a|") >= 0 && e.RowKey.CompareTo("t") < 0, cancellationToken: TestContext.Current.CancellationToken))
         {
             markers += row.RowKey.StartsWith("a|", StringComparison.Ordinal) || row.RowKey.StartsWith("s|", StringComparison.Ordinal) ? 1 : 0;
@@ -129,5 +119,5 @@ public sealed class UptakeCountingTests : IAsyncLifetime
         Assert.Equal(0, markers); // the per-user markers went with the person
     }
 
-    private Tenant TenantsRp() => _service.Services.GetRequiredService<TenantCatalog>().Get("rp");
+    private Tenant TenantsRp() => Service.Services.GetRequiredService<TenantCatalog>().Get("rp");
 }

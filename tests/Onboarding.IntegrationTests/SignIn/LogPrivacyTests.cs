@@ -5,28 +5,14 @@ using Onboarding.IntegrationTests.Infrastructure;
 namespace Onboarding.IntegrationTests.SignIn;
 
 /// <summary>Sign-ins and failed sign-ins log tenant, a pseudonymous reference and the reason; nothing personal or secret.</summary>
-public sealed class LogPrivacyTests : IAsyncLifetime
+public sealed class LogPrivacyTests : TestProviderTests
 {
-    private TestOidcProvider _provider = null!;
-    private ServiceHost _service = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _provider = await TestOidcProvider.StartAsync();
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)]);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task SignInAndFailures_LogNoEmailTokenCodeStateOrSecret()
     {
         using var browser = new Browser();
-        var callback = await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "x");
+        var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "x");
         using (var ok = await browser.GetAsync(callback))
         {
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -37,19 +23,19 @@ public sealed class LogPrivacyTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.BadRequest, replay.StatusCode);
         }
 
-        _provider.MutateIdToken = c => c["nonce"] = "wrong";
-        using (var bad = await browser.GetAsync(await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "y")))
+        Provider.MutateIdToken = c => c["nonce"] = "wrong";
+        using (var bad = await browser.GetAsync(await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "y")))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         }
 
-        var logs = _service.Logs.All;
+        var logs = Service.Logs.All;
         var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
         Assert.Contains("Sign-in succeeded: tenant rp", logs, StringComparison.Ordinal);
         Assert.Contains("LoginAttemptUnknown", logs, StringComparison.Ordinal);
         Assert.Contains("nonce mismatch", logs, StringComparison.Ordinal);
         Assert.DoesNotContain("@example.org", logs, StringComparison.Ordinal);
-        Assert.DoesNotContain(_provider.Subject, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(Provider.Subject, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(query["code"]!, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(query["state"]!, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(TestOidcProvider.ClientSecret, logs, StringComparison.Ordinal);

@@ -8,31 +8,23 @@ using static Onboarding.IntegrationTests.SignIn.CallbackAttackTests;
 namespace Onboarding.IntegrationTests.SignIn;
 
 /// <summary>Login attempts live ten minutes, on a fake clock shared by service and provider.</summary>
-public sealed class LoginAttemptExpiryTests : IAsyncLifetime
+public sealed class LoginAttemptExpiryTests : TestProviderTests
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private TestOidcProvider _provider = null!;
-    private ServiceHost _service = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _provider = await TestOidcProvider.StartAsync(_clock);
-        // The purge timer would race these tests' clock jumps; it has tests of its own below.
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock,
-            settings: new Dictionary<string, string?> { ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true" });
-    }
+    protected override TimeProvider Clock => _clock;
 
-    public async ValueTask DisposeAsync()
+    // The purge timer would race these tests' clock jumps; it has tests of its own below.
+    protected override IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
-        await _service.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
+        ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
+    };
 
     [Fact]
     public async Task CallbackAtTenMinutes_Accepted()
     {
         using var browser = new Browser();
-        var callback = await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "x");
+        var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "x");
         _clock.Advance(TimeSpan.FromMinutes(10));
 
         using var response = await browser.GetAsync(callback);
@@ -44,59 +36,47 @@ public sealed class LoginAttemptExpiryTests : IAsyncLifetime
     public async Task CallbackOneSecondPastTenMinutes_Expired_NothingWritten()
     {
         using var browser = new Browser();
-        var callback = await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "x");
+        var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "x");
         _clock.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
 
         using var response = await browser.GetAsync(callback);
 
         await AssertProblem(response, HttpStatusCode.BadRequest, "LoginAttemptExpired");
-        Assert.Empty(await _service.UsersAsync("rp"));
-        Assert.Equal(0, await _service.CountAsync("loginattempts")); // consumed, not left to be replayed
+        Assert.Empty(await Service.UsersAsync("rp"));
+        Assert.Equal(0, await Service.CountAsync("loginattempts")); // consumed, not left to be replayed
     }
 }
 
 /// <summary>The timer that removes attempts nobody came back for, run by the host on its schedule.</summary>
-public sealed class LoginAttemptPurgeTests : IAsyncLifetime
+public sealed class LoginAttemptPurgeTests : TestProviderTests
 {
     // Just after a ten-minute mark, so the purge (every ten minutes) fires where the test expects.
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(DateTimeOffset.UtcNow.Date.AddHours(12).AddSeconds(30), TimeSpan.Zero));
-    private TestOidcProvider _provider = null!;
-    private ServiceHost _service = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _provider = await TestOidcProvider.StartAsync(_clock);
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
+    protected override TimeProvider Clock => _clock;
 
     [Fact]
     public async Task PurgeTimer_OnItsSchedule_RemovesAbandonedAttempts_KeepsLiveOnes()
     {
         using var browser = new Browser();
-        await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "abandoned-1");
-        await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "abandoned-2");
-        Assert.Equal(2, await _service.CountAsync("loginattempts"));
+        await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "abandoned-1");
+        await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "abandoned-2");
+        Assert.Equal(2, await Service.CountAsync("loginattempts"));
 
         // Past 12:20, after the attempts expired at 12:10:30: the host's scheduler runs the purge by itself.
         _clock.Advance(TimeSpan.FromMinutes(20));
-        await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "live");
-        for (var i = 0; i < 200 && await _service.CountAsync("loginattempts") != 1; i++)
+        await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "live");
+        for (var i = 0; i < 200 && await Service.CountAsync("loginattempts") != 1; i++)
         {
             await Task.Delay(25, TestContext.Current.CancellationToken);
         }
 
-        Assert.Equal(1, await _service.CountAsync("loginattempts"));
+        Assert.Equal(1, await Service.CountAsync("loginattempts"));
 
         // Running it again is harmless: the live attempt stays.
-        var scheduler = _service.Services.GetRequiredService<TimerFunctionScheduler>();
+        var scheduler = Service.Services.GetRequiredService<TimerFunctionScheduler>();
         await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == "PurgeExpiredSignInState").Function,
             TestContext.Current.CancellationToken);
-        Assert.Equal(1, await _service.CountAsync("loginattempts"));
+        Assert.Equal(1, await Service.CountAsync("loginattempts"));
     }
 }

@@ -11,27 +11,13 @@ namespace Onboarding.IntegrationTests.SignIn;
 /// The OpenID Foundation's basic relying-party checks, against a provider whose tokens the test
 /// controls. Every refused token fails with a clear code and leaves no user behind.
 /// </summary>
-public sealed class RelyingPartyChecksTests : IAsyncLifetime
+public sealed class RelyingPartyChecksTests : TestProviderTests
 {
-    private TestOidcProvider _provider = null!;
-    private ServiceHost _service = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _provider = await TestOidcProvider.StartAsync();
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)]);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _provider.DisposeAsync();
-    }
 
     private async Task<HttpResponseMessage> SignInAsync()
     {
         using var browser = new Browser();
-        var (response, _) = await browser.FollowAsync(new Uri(_service.BaseUrl, "api/tenants/rp/login"));
+        var (response, _) = await browser.FollowAsync(new Uri(Service.BaseUrl, "api/tenants/rp/login"));
         return response;
     }
 
@@ -39,7 +25,7 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
     {
         using var response = await SignInAsync();
         await AssertProblem(response, status, code);
-        Assert.Empty(await _service.UsersAsync("rp"));
+        Assert.Empty(await Service.UsersAsync("rp"));
     }
 
     [Fact]
@@ -49,39 +35,39 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal($"{_provider.Subject}@example.org", body.GetProperty("email").GetString()); // userinfo claims read
+        Assert.Equal($"{Provider.Subject}@example.org", body.GetProperty("email").GetString()); // userinfo claims read
         var basic = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(
             $"{TestOidcProvider.ClientId}:{Uri.EscapeDataString(TestOidcProvider.ClientSecret)}"));
-        Assert.Equal(basic, _provider.LastTokenAuthorization);
-        Assert.Equal("S256", _provider.LastAuthorizeQuery!["code_challenge_method"]);
-        Assert.Single(await _service.UsersAsync("rp"));
+        Assert.Equal(basic, Provider.LastTokenAuthorization);
+        Assert.Equal("S256", Provider.LastAuthorizeQuery!["code_challenge_method"]);
+        Assert.Single(await Service.UsersAsync("rp"));
     }
 
     [Fact]
     public Task IdTokenWithWrongIssuer_Refused()
     {
-        _provider.MutateIdToken = c => c["iss"] = "https://evil.example/";
+        Provider.MutateIdToken = c => c["iss"] = "https://evil.example/";
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenWithoutSub_Refused()
     {
-        _provider.MutateIdToken = c => c.Remove("sub");
+        Provider.MutateIdToken = c => c.Remove("sub");
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenWithWrongAudience_Refused()
     {
-        _provider.MutateIdToken = c => c["aud"] = "someone-else";
+        Provider.MutateIdToken = c => c["aud"] = "someone-else";
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenWithAnUntrustedExtraAudience_Refused()
     {
-        _provider.MutateIdToken = c =>
+        Provider.MutateIdToken = c =>
         {
             c["aud"] = new[] { TestOidcProvider.ClientId, "someone-else" };
             c["azp"] = TestOidcProvider.ClientId;
@@ -92,28 +78,28 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
     [Fact]
     public Task IdTokenWithAnotherAuthorizedParty_Refused()
     {
-        _provider.MutateIdToken = c => c["azp"] = "someone-else";
+        Provider.MutateIdToken = c => c["azp"] = "someone-else";
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenWithoutIat_Refused()
     {
-        _provider.MutateIdToken = c => c.Remove("iat");
+        Provider.MutateIdToken = c => c.Remove("iat");
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenIssuedInTheFuture_Refused()
     {
-        _provider.MutateIdToken = c => c["iat"] = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
+        Provider.MutateIdToken = c => c["iat"] = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task ExpiredIdToken_Refused()
     {
-        _provider.MutateIdToken = c =>
+        Provider.MutateIdToken = c =>
         {
             c["iat"] = DateTimeOffset.UtcNow.AddMinutes(-20).ToUnixTimeSeconds();
             c["exp"] = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
@@ -124,35 +110,35 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
     [Fact]
     public Task IdTokenWithWrongNonce_Refused()
     {
-        _provider.MutateIdToken = c => c["nonce"] = "not-the-nonce";
+        Provider.MutateIdToken = c => c["nonce"] = "not-the-nonce";
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenWithAlgNone_Refused()
     {
-        _provider.Signing = Signing.AlgNone;
+        Provider.Signing = Signing.AlgNone;
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenSignedWithHmac_Refused()
     {
-        _provider.Signing = Signing.Hmac;
+        Provider.Signing = Signing.Hmac;
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public Task IdTokenWithABadRs256Signature_Refused()
     {
-        _provider.Signing = Signing.UnpublishedKey;
+        Provider.Signing = Signing.UnpublishedKey;
         return AssertRefused("IdTokenInvalid");
     }
 
     [Fact]
     public async Task IdTokenWithoutKid_SingleKeyInTheSet_Accepted()
     {
-        _provider.Signing = Signing.NoKid;
+        Provider.Signing = Signing.NoKid;
 
         using var response = await SignInAsync();
 
@@ -162,8 +148,8 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
     [Fact]
     public async Task IdTokenWithoutKid_SeveralKeysInTheSet_AcceptedOnlyIfOneVerifies()
     {
-        _provider.Signing = Signing.NoKid;
-        _provider.PublishedKeys.Insert(0, TestOidcProvider.NewKey("key-0"));
+        Provider.Signing = Signing.NoKid;
+        Provider.PublishedKeys.Insert(0, TestOidcProvider.NewKey("key-0"));
 
         using var response = await SignInAsync();
 
@@ -179,36 +165,36 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
         }
 
         var rotated = TestOidcProvider.NewKey("key-2");
-        _provider.PublishedKeys.Clear();
-        _provider.PublishedKeys.Add(rotated);
-        _provider.SigningKey = rotated;
-        _provider.Subject = "after-rotation";
-        var jwksBefore = _provider.JwksRequests;
+        Provider.PublishedKeys.Clear();
+        Provider.PublishedKeys.Add(rotated);
+        Provider.SigningKey = rotated;
+        Provider.Subject = "after-rotation";
+        var jwksBefore = Provider.JwksRequests;
 
         using var second = await SignInAsync();
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal(jwksBefore + 1, _provider.JwksRequests);
+        Assert.Equal(jwksBefore + 1, Provider.JwksRequests);
     }
 
     [Fact]
     public Task UserInfoWithAnotherSub_Refused()
     {
-        _provider.UserInfoSub = "somebody-else";
+        Provider.UserInfoSub = "somebody-else";
         return AssertRefused("UserInfoInvalid");
     }
 
     [Fact]
     public Task IssParameterOfAnotherIssuer_Refused()
     {
-        _provider.IssParameterValue = "https://aai.egi.eu/auth/realms/egi";
+        Provider.IssParameterValue = "https://aai.egi.eu/auth/realms/egi";
         return AssertRefused("IssuerMismatch");
     }
 
     [Fact]
     public Task IssParameterMissing_WhenAdvertised_Refused()
     {
-        _provider.SendIssParameter = false;
+        Provider.SendIssParameter = false;
         return AssertRefused("IssuerMismatch");
     }
 
@@ -230,25 +216,25 @@ public sealed class RelyingPartyChecksTests : IAsyncLifetime
     public async Task TwoCallbacksWithTheSameState_AtTheSameMoment_ExactlyOneSignsIn()
     {
         using var browser = new Browser();
-        var callback = await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "x");
+        var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "x");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => browser.GetAsync(callback)));
 
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK),
             r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
-        Assert.Equal(1, Assert.Single(await _service.UsersAsync("rp")).SignInCount);
+        Assert.Equal(1, Assert.Single(await Service.UsersAsync("rp")).SignInCount);
     }
 
     [Fact]
     public async Task TokenEndpointDown_503WithRetryAfter_NothingWritten()
     {
-        _provider.TokenEndpointDown = true;
+        Provider.TokenEndpointDown = true;
 
         using var response = await SignInAsync();
 
         await AssertProblem(response, HttpStatusCode.ServiceUnavailable, "OidcProviderUnavailable");
         Assert.NotNull(response.Headers.RetryAfter);
-        Assert.Empty(await _service.UsersAsync("rp"));
+        Assert.Empty(await Service.UsersAsync("rp"));
     }
 }
