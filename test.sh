@@ -27,7 +27,8 @@ start_partner "$PARTNER_PORT" "$IDP_PORT"
 
 export ONBOARDING_TEST_STORAGE
 ONBOARDING_TEST_STORAGE=$(azurite_connection_string "$AZURITE_PORT")
-export ONBOARDING_TEST_IDP="http://127.0.0.1:$IDP_PORT"
+# The provider is on another site than the service (localhost vs 127.0.0.1), as Check-in always is.
+export ONBOARDING_TEST_IDP="http://localhost:$IDP_PORT"
 export ONBOARDING_TEST_PARTNER="http://127.0.0.1:$PARTNER_PORT"
 export ONBOARDING_TEST_SERVICE_PORT=$SERVICE_PORT
 

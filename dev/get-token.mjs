@@ -1,7 +1,7 @@
 // Get an access token from the development identity provider (dev/idp/server.mjs) for a demo account,
 // the way the openEO CLI client would: authorization code + PKCE (S256) as public client `openeo-cli`.
 //
-//   node dev/get-token.mjs <account> [realm=demo] [issuerBase=http://127.0.0.1:7080] [--json]
+//   node dev/get-token.mjs <account> [realm=demo] [issuerBase=http://localhost:7080] [--json]
 //
 // Prints only the access token (or, with --json, the whole token response as JSON).
 // The IdP signs the account in automatically through login_hint; the redirect to
@@ -14,9 +14,9 @@ const SCOPE = 'openid email eduperson_entitlement eduperson_scoped_affiliation v
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const [account, realm = 'demo', issuerBase = 'http://127.0.0.1:7080'] = args.filter((a) => a !== '--json');
+const [account, realm = 'demo', issuerBase = 'http://localhost:7080'] = args.filter((a) => a !== '--json');
 if (!account) {
-  console.error('usage: node dev/get-token.mjs <account> [realm=demo] [issuerBase=http://127.0.0.1:7080] [--json]');
+  console.error('usage: node dev/get-token.mjs <account> [realm=demo] [issuerBase=http://localhost:7080] [--json]');
   process.exit(2);
 }
 const issuer = `${issuerBase.replace(/\/+$/, '')}/realms/${realm}`;

@@ -75,7 +75,7 @@ start_idp() { # PORT SERVICE_BASE_URLS
 }
 
 start_partner() { # PORT IDP_PORT
-  PARTNER_PORT=$1 PARTNER_ISSUER="http://127.0.0.1:$2/realms/demo" start partner node "$ROOT/dev/partner/server.mjs"
+  PARTNER_PORT=$1 PARTNER_ISSUER="http://localhost:$2/realms/demo" start partner node "$ROOT/dev/partner/server.mjs"
   wait_for_port partner "$1"
 }
 

@@ -2,7 +2,10 @@
 // DEV/TEST ONLY: in-memory storage, keys regenerated at every start, plain http on loopback.
 //
 // Two independent issuers ("realms") on one HTTP server:
-//   http://127.0.0.1:{IDP_PORT}/realms/demo   and   http://127.0.0.1:{IDP_PORT}/realms/other
+//   http://localhost:{IDP_PORT}/realms/demo   and   http://localhost:{IDP_PORT}/realms/other
+// The issuers name "localhost" while the service runs on 127.0.0.1: to a browser these are two
+// different sites, as EGI Check-in (aai.egi.eu) is never the service's own site. Every redirect back
+// from here is a cross-site navigation, so the lab meets the cookie rules production has.
 // Start: node dev/idp/server.mjs   (see the env variables read below)
 import { createServer } from 'node:http';
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
@@ -14,7 +17,8 @@ const REALMS = ['demo', 'other'];
 
 // ---- configuration from the environment ----
 const PORT = Number(process.env.IDP_PORT || 7080);
-const HOST = process.env.IDP_HOST || '127.0.0.1';
+const HOST = process.env.IDP_HOST || '127.0.0.1'; // where it listens
+const PUBLIC_HOST = process.env.IDP_PUBLIC_HOST || 'localhost'; // what its issuers name
 const SERVICE_BASE_URLS = (process.env.SERVICE_BASE_URLS || 'http://127.0.0.1:7071')
   .split(',').map((s) => s.trim().replace(/\/+$/, '')).filter(Boolean);
 const missing = ['DEMO_CLIENT_SECRET', 'OTHER_CLIENT_SECRET', 'PARTNER_CLIENT_SECRET']
@@ -29,7 +33,7 @@ const SECRETS = {
   other: process.env.OTHER_CLIENT_SECRET,
   partner: process.env.PARTNER_CLIENT_SECRET,
 };
-const ORIGIN = `http://${HOST}:${PORT}`;
+const ORIGIN = `http://${PUBLIC_HOST}:${PORT}`;
 const CLI_REDIRECT_URI = 'http://127.0.0.1/dev-cli/callback';
 const SCOPES = ['openid', 'offline_access', 'profile', 'email',
   'eduperson_entitlement', 'eduperson_scoped_affiliation', 'voperson_id'];
@@ -94,6 +98,8 @@ function createRealm(realm) {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: SERVICE_BASE_URLS.map((b) => `${b}/api/tenants/${realm}/callback`),
+      // RP-initiated logout returns here (Check-in: registered in the Federation Registry).
+      post_logout_redirect_uris: SERVICE_BASE_URLS.map((b) => `${b}/api/tenants/${realm}/signed-out`),
     },
     { // like the openEO python client's default public client
       client_id: 'openeo-cli',
@@ -160,6 +166,18 @@ function createRealm(realm) {
       },
       revocation: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Without an id_token_hint the person confirms, as Keycloak asks too.
+        logoutSource(ctx, form) {
+          ctx.body = page('Sign out', `<h1>Sign out of the development provider (realm ${esc(realm)})?</h1>
+${form}<p><button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></p>
+<p><button type="submit" form="op.logoutForm" class="cancel">No, stay signed in</button></p>`);
+        },
+        postLogoutSuccessSource(ctx) {
+          ctx.body = page('Signed out', '<h1>You are signed out</h1><p>You can close this window.</p>');
+        },
+      },
     },
     // Keycloak-style endpoint paths (clients should use discovery anyway)
     routes: {
@@ -309,6 +327,12 @@ const server = createServer(async (req, res) => {
 });
 
 server.listen(PORT, HOST, () => console.log(`idp ready ${ORIGIN}`));
+// Where "localhost" resolves to ::1 first, answer there too; a machine without IPv6 just skips it.
+if (PUBLIC_HOST === 'localhost' && HOST === '127.0.0.1') {
+  const v6 = createServer(server.listeners('request')[0]);
+  v6.on('error', () => {});
+  v6.listen(PORT, '::1');
+}
 
 function shutdown() {
   server.close(() => process.exit(0));

@@ -4,7 +4,7 @@
 //
 // Start: node dev/partner/server.mjs
 // Env:   PARTNER_PORT (7090), PARTNER_HOST (127.0.0.1),
-//        PARTNER_ISSUER (http://127.0.0.1:7080/realms/demo), PARTNER_CLIENT_SECRET (required),
+//        PARTNER_ISSUER (http://localhost:7080/realms/demo), PARTNER_CLIENT_SECRET (required),
 //        PARTNER_LINKED (comma-separated voperson_ids; default: alice's demo-realm voperson_id)
 //
 //   GET  /admin/realms/terrascope/users?idpAlias=egi&idpUserId={voperson_id}&exact=true&briefRepresentation=true
@@ -20,7 +20,7 @@ const { accounts } = JSON.parse(readFileSync(new URL('../idp/accounts.json', imp
 
 const PORT = Number(process.env.PARTNER_PORT || 7090);
 const HOST = process.env.PARTNER_HOST || '127.0.0.1';
-const ISSUER = (process.env.PARTNER_ISSUER || 'http://127.0.0.1:7080/realms/demo').replace(/\/+$/, '');
+const ISSUER = (process.env.PARTNER_ISSUER || 'http://localhost:7080/realms/demo').replace(/\/+$/, '');
 const CLIENT_ID = 'terrascope-partner';
 const SECRET = process.env.PARTNER_CLIENT_SECRET;
 if (!SECRET) {

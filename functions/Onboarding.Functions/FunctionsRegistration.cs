@@ -11,6 +11,8 @@ public static class FunctionsRegistration
     {
         services.AddOnboardingCore();
         services.AddSingleton<HttpResponder>();
+        services.AddSingleton<BrowserCookies>();
+        services.AddSingleton<ResponseHeaders>();
         services.AddSingleton<Staff.StaffGate>();
 
         // The hosting diagnostics log every request URL with its query string, the callback's query

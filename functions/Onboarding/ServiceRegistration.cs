@@ -50,7 +50,9 @@ public static class ServiceRegistration
         services.AddSingleton<ProviderClient>();
         services.AddSingleton<IdTokenValidator>();
         services.AddSingleton<LoginAttemptStore>();
+        services.AddSingleton<BrowserBindings>();
         services.AddSingleton<LoginStarter>();
+        services.AddSingleton<ProviderSignOut>();
         services.AddSingleton<CallbackHandler>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SignInRecorder>();

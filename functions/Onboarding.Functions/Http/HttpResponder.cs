@@ -8,12 +8,13 @@ namespace Onboarding.Functions.Http;
 /// Runs a function's work and turns failures into answers: RFC 9457 problem details with an
 /// openEO-style <c>code</c> for programs, a readable page for browsers. Never a stack trace.
 /// </summary>
-public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
+public sealed partial class HttpResponder(ResponseHeaders headers, ILogger<HttpResponder> logger)
 {
     private const int RetryAfterSeconds = 30;
 
     public async Task<IResult> Run(HttpRequest request, Func<Task<IResult>> work)
     {
+        headers.Apply(request);
         try
         {
             return await work();
@@ -32,7 +33,6 @@ public sealed partial class HttpResponder(ILogger<HttpResponder> logger)
     public static IResult Failure(HttpRequest request, ApiError error, string detail)
     {
         var response = request.HttpContext.Response;
-        response.Headers.CacheControl = "no-store";
         if (error.Status == StatusCodes.Status503ServiceUnavailable)
         {
             response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -9,8 +9,7 @@ using static Onboarding.Functions.Http.Html;
 
 namespace Onboarding.Functions.Privacy;
 
-public sealed class EraseConfirmationFunction(SelfService self, UserSessions sessions, HttpResponder responder,
-    IOptions<SignInOptions> options)
+public sealed class EraseConfirmationFunction(SelfService self, UserSessions sessions, BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>
     /// Erasure from the browser: GET shows what will go and asks to confirm; POST (with the form's
@@ -23,7 +22,7 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
         responder.Run(request, async () =>
         {
             var ct = request.HttpContext.RequestAborted;
-            var caller = await self.IdentifyAsync(tenant, null, SessionCookie.Read(request), ct);
+            var caller = await self.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), ct);
             var session = caller.Session!;
             if (HttpMethods.IsGet(request.Method))
             {
@@ -37,7 +36,7 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
             }
 
             await self.EraseAsync(caller, ct);
-            SessionCookie.Clear(request.HttpContext.Response, tenant, options.Value.SecureCookies);
+            cookies.ClearSessions(request.HttpContext.Response, tenant);
             return Page(200, "Your data is erased", $"<main><h1>Your data is erased</h1><p>We no longer keep anything about you on {E(caller.Tenant.DisplayName)}. " +
                 "If you sign in again, you start afresh.</p></main>");
         });

@@ -5,7 +5,7 @@ using Onboarding.Users;
 
 namespace Onboarding.Functions.Privacy;
 
-public sealed class MyDataFunction(SelfService self, HttpResponder responder)
+public sealed class MyDataFunction(SelfService self, BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>Everything stored about the caller in this tenant, as JSON (right of access).</summary>
     [Function("MyData")]
@@ -15,7 +15,7 @@ public sealed class MyDataFunction(SelfService self, HttpResponder responder)
         responder.Run(request, async () =>
         {
             var ct = request.HttpContext.RequestAborted;
-            var caller = await self.IdentifyAsync(tenant, request.Headers.Authorization, SessionCookie.Read(request), ct);
+            var caller = await self.IdentifyAsync(tenant, request.Headers.Authorization, cookies.ReadSession(request, tenant), ct);
             request.HttpContext.Response.Headers.CacheControl = "no-store";
             return await self.DataAsync(caller, ct) is { } data
                 ? TypedResults.Json(data, ApiJson.Options)

@@ -10,7 +10,7 @@ using static Onboarding.Functions.Http.Html;
 namespace Onboarding.Functions.Reports;
 
 public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessions, StaffGate gate, UptakeReports reports,
-    TimeProvider time, HttpResponder responder)
+    TimeProvider time, BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>The operators' dashboard: sign-ups and active users, the funnel, top countries and institutions, CSV links.</summary>
     [Function("Dashboard")]
@@ -21,7 +21,7 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
         {
             var displayName = tenants.Get(tenant).DisplayName;
             var signedIn = !string.IsNullOrEmpty(request.Headers.Authorization)
-                || sessions.Read(StaffCookie.Read(request))?.TenantId == tenant;
+                || sessions.Read(cookies.ReadStaff(request, tenant))?.TenantId == tenant;
             if (!signedIn)
             {
                 return Page(200, "Reports sign-in", StaffPages.SignIn(tenant, displayName));

@@ -1,29 +1,27 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Onboarding.Functions.Http;
-using Microsoft.Extensions.Options;
 using Onboarding.Common;
+using Onboarding.Functions.Http;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Users;
 
 namespace Onboarding.Functions.SignIn;
 
-public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessions, StaffSessions staffSessions, HttpResponder responder,
-    IOptions<SignInOptions> options)
+public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessions, StaffSessions staffSessions,
+    BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>The redirect URI registered at the provider.</summary>
     [Function("Callback")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/callback")] HttpRequest request,
-        string tenant) =>
+        string tenant, CancellationToken cancellationToken) =>
         responder.Run(request, async () =>
         {
             var query = request.Query;
             var result = await handler.HandleAsync(tenant,
                 new CallbackParameters(query["code"], query["state"], query["iss"], query["error"]),
-                LoginCookie.Read(request), request.HttpContext.RequestAborted);
-            var secure = options.Value.SecureCookies;
+                cookies.ReadLogin(request, tenant), cancellationToken);
             if (result.Staff is { } staff)
             {
                 // Signed in for the staff page: a staff session if they have a staff role here.
@@ -32,12 +30,11 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
                     throw new OnboardingException(ApiError.PermissionsInsufficient, "Your account has no staff role on this platform.");
                 }
 
-                StaffCookie.Write(request.HttpContext.Response, staffSessions.Issue(tenant, staff.ActorId, staff.Roles), secure);
-                request.HttpContext.Response.Headers.Location = $"/api/tenants/{Uri.EscapeDataString(tenant)}/staff";
-                return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
+                cookies.WriteStaff(request.HttpContext.Response, staffSessions.Issue(tenant, staff.ActorId, staff.Roles));
+                return SignInResponses.SeeOther(request, Routes.Staff(tenant));
             }
 
-            SessionCookie.Write(request.HttpContext.Response, sessions.Issue(tenant, result.UserId), secure);
+            cookies.WriteSession(request.HttpContext.Response, sessions.Issue(tenant, result.UserId));
             return SignInResponses.For(request, result);
         });
 }

@@ -1,25 +1,28 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 using Onboarding.Functions.Http;
 using Onboarding.SignIn;
 
 namespace Onboarding.Functions.SignIn;
 
-public sealed class LoginFunction(LoginStarter starter, HttpResponder responder, IOptions<SignInOptions> options)
+public sealed class LoginFunction(LoginStarter starter, BrowserCookies cookies, HttpResponder responder)
 {
-    /// <summary>The platform sends people here; answers with a redirect to the tenant's provider.</summary>
+    /// <summary>
+    /// The platform sends people here; answers with a redirect to the tenant's provider.
+    /// <c>return_to</c>: where to go afterwards; <c>login_hint</c>; <c>for=staff</c>: the staff page;
+    /// <c>prompt=login</c>: "use another account" (the provider asks who is signing in).
+    /// </summary>
     [Function("Login")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/login")] HttpRequest request,
-        string tenant) =>
+        string tenant, CancellationToken cancellationToken) =>
         responder.Run(request, async () =>
         {
-            var start = await starter.StartAsync(tenant, request.Query["return_to"], request.Query["login_hint"], request.Query["for"],
-                LoginCookie.Read(request), request.HttpContext.RequestAborted);
-            LoginCookie.Write(request.HttpContext.Response, tenant, start.BrowserBinding,
-                options.Value.LoginAttemptLifetime, options.Value.SecureCookies);
-            request.HttpContext.Response.Headers.CacheControl = "no-store";
+            var q = request.Query;
+            var start = await starter.StartAsync(tenant,
+                new LoginRequest(q["return_to"], q["login_hint"], q["for"], SwitchAccount: q["prompt"] == "login"),
+                cookies.ReadLogin(request, tenant), cancellationToken);
+            cookies.WriteLogin(request.HttpContext.Response, tenant, start.Cookie);
             return TypedResults.Redirect(start.AuthorizeUrl);
         });
 }

@@ -15,6 +15,7 @@ public sealed class StaffPageFunction(
     SupportService support,
     AuditTrail audit,
     TimeProvider time,
+    BrowserCookies cookies,
     HttpResponder responder)
 {
     /// <summary>
@@ -29,7 +30,7 @@ public sealed class StaffPageFunction(
         responder.Run(request, async () =>
         {
             var displayName = tenants.Get(tenant).DisplayName;
-            if (sessions.Read(StaffCookie.Read(request)) is not { } session || session.TenantId != tenant)
+            if (sessions.Read(cookies.ReadStaff(request, tenant)) is not { } session || session.TenantId != tenant)
             {
                 return Html.Page(200, "Staff sign-in", StaffPages.SignIn(tenant, displayName));
             }
@@ -40,7 +41,7 @@ public sealed class StaffPageFunction(
     private async Task<IResult> ShowAsync(HttpRequest request, string tenant, StaffSession session)
     {
         var (q, ct) = (request.Query, request.HttpContext.RequestAborted);
-        var cookie = StaffCookie.Read(request);
+        var cookie = cookies.ReadStaff(request, tenant);
         var csrf = sessions.AntiForgeryToken(session);
         var body = new System.Text.StringBuilder();
         if (q["view"] == "audit")
@@ -93,7 +94,7 @@ public sealed class StaffPageFunction(
         }
 
         var userId = form["user"].ToString();
-        var cookie = StaffCookie.Read(request);
+        var cookie = cookies.ReadStaff(request, tenant);
         string location;
         switch (form["action"].ToString())
         {

@@ -3,11 +3,12 @@ using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Functions.SignIn;
+using Onboarding.Tenants;
 using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;
 
-public sealed class MeFunction(MeService me, SelfService self, HttpResponder responder)
+public sealed class MeFunction(MeService me, SelfService self, TenantCatalog tenants, BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>
     /// The caller's own record and onboarding status: for a bearer token of the tenant's provider
@@ -27,11 +28,13 @@ public sealed class MeFunction(MeService me, SelfService self, HttpResponder res
                 return TypedResults.Json(UserBody.From(tenant, await me.GetAsync(tenant, request.Headers.Authorization, ct)), ApiJson.Options);
             }
 
-            var caller = await self.IdentifyAsync(tenant, null, SessionCookie.Read(request), ct);
+            // The return address comes back from the callback's redirect: checked again, as at /login.
+            var continueTo = ReturnToPolicy.Check(tenants.Get(tenant), request.Query["return_to"]);
+            var caller = await self.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), ct);
             var recorded = await self.StatusAsync(caller, ct)
                 ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
             return Negotiation.WantsJson(request)
                 ? TypedResults.Json(UserBody.From(tenant, recorded), ApiJson.Options)
-                : Html.Page(200, "Your onboarding", SignInResponses.StatusPage(caller.Tenant, recorded));
+                : Html.Page(200, "Your onboarding", SignInResponses.StatusPage(caller.Tenant, recorded, continueTo));
         });
 }

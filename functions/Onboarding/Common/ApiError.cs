@@ -17,28 +17,28 @@ public sealed record ApiError(string Code, int Status, string Title)
         new("ReturnToNotAllowed", 400, "The address to return to after sign-in is not allowed for this platform.");
 
     public static readonly ApiError SignInRefused =
-        new("SignInRefused", 400, "The sign-in was cancelled or refused at the identity provider.");
+        new("SignInRefused", 400, "The sign-in was cancelled or refused at the identity provider. Sign in again when you are ready; if it is refused again, ask your institution's help desk.");
 
     public static readonly ApiError LoginAttemptUnknown =
-        new("LoginAttemptUnknown", 400, "This sign-in is unknown or was already used. Please start again.");
+        new("LoginAttemptUnknown", 400, "This sign-in is unknown or was already used (for example after going back in the browser). Please sign in again.");
 
     public static readonly ApiError LoginAttemptExpired =
-        new("LoginAttemptExpired", 400, "This sign-in took too long and has expired. Please start again.");
+        new("LoginAttemptExpired", 400, "This sign-in took too long and has expired. Please sign in again.");
 
     public static readonly ApiError LoginAttemptNotThisBrowser =
-        new("LoginAttemptNotThisBrowser", 400, "This sign-in was started in another browser. Please start again here.");
+        new("LoginAttemptNotThisBrowser", 400, "This sign-in was started in another browser, or this browser did not keep our cookie. Please sign in again here.");
 
     public static readonly ApiError IssuerMismatch =
-        new("IssuerMismatch", 400, "The sign-in answer came from an unexpected identity provider.");
+        new("IssuerMismatch", 400, "The sign-in answer came from an unexpected identity provider. Please sign in again.");
 
     public static readonly ApiError TokenExchangeFailed =
-        new("TokenExchangeFailed", 400, "The identity provider did not accept the sign-in. Please start again.");
+        new("TokenExchangeFailed", 400, "The identity provider did not accept the sign-in. Please sign in again.");
 
     public static readonly ApiError IdTokenInvalid =
-        new("IdTokenInvalid", 400, "We could not verify the identity provider's answer. Please start again.");
+        new("IdTokenInvalid", 400, "We could not verify the identity provider's answer. Please sign in again.");
 
     public static readonly ApiError UserInfoInvalid =
-        new("UserInfoInvalid", 400, "The identity provider's account details do not match the sign-in. Please start again.");
+        new("UserInfoInvalid", 400, "The identity provider's account details do not match the sign-in. Please sign in again.");
 
     public static readonly ApiError AuthenticationRequired =
         new("AuthenticationRequired", 401, "Unauthorized: send a bearer token (Authorization: Bearer <token>).");

@@ -33,6 +33,7 @@ public sealed record StaffSignIn(string ActorId, IReadOnlySet<StaffRole> Roles);
 public sealed partial class CallbackHandler(
     TenantCatalog tenants,
     LoginAttemptStore attempts,
+    BrowserBindings bindings,
     ProviderMetadata metadata,
     ProviderClient provider,
     IdTokenValidator idTokens,
@@ -42,13 +43,14 @@ public sealed partial class CallbackHandler(
     IOptions<SignInOptions> options,
     ILogger<CallbackHandler> logger)
 {
+    /// <param name="loginCookie">The login cookie of the browser that came back, as sealed by <see cref="LoginStarter"/>.</param>
     public async Task<SignInResult> HandleAsync(string tenantId, CallbackParameters callback,
-        string? browserBinding, CancellationToken cancellationToken)
+        string? loginCookie, CancellationToken cancellationToken)
     {
         var tenant = tenants.Get(tenantId);
         try
         {
-            var result = await CompleteAsync(tenant, callback, browserBinding, cancellationToken);
+            var result = await CompleteAsync(tenant, callback, bindings.Read(loginCookie), cancellationToken);
             var userRef = pseudonyms.LogReference(result.UserId);
             LogSignIn(tenant.Id, userRef, result.Recorded?.FirstSignIn ?? false);
             return result;
@@ -67,7 +69,7 @@ public sealed partial class CallbackHandler(
     }
 
     private async Task<SignInResult> CompleteAsync(Tenant tenant, CallbackParameters callback,
-        string? browserBinding, CancellationToken cancellationToken)
+        BrowserBinding? browser, CancellationToken cancellationToken)
     {
         if (callback.Error is not null)
         {
@@ -79,24 +81,32 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.LoginAttemptUnknown, "no state");
         }
 
-        var attempt = await attempts.FindAsync(tenant.Id, Secrets.Sha256(callback.State), cancellationToken)
-            ?? throw Fail(ApiError.LoginAttemptUnknown, "unknown or used state");
+        var now = time.GetUtcNow();
+        var attempt = await attempts.FindAsync(tenant.Id, Secrets.Sha256(callback.State), cancellationToken);
+        if (attempt is null)
+        {
+            // Cleaned up already. If this browser's latest attempt is past its time, so is this one:
+            // the person took too long, which is worth saying rather than "unknown".
+            throw browser is not null && now > browser.LatestAttemptExpiresAt
+                ? Fail(ApiError.LoginAttemptExpired, "attempt expired and cleaned up")
+                : Fail(ApiError.LoginAttemptUnknown, "unknown or used state");
+        }
+
+        if (now > attempt.ExpiresAt)
+        {
+            throw Fail(ApiError.LoginAttemptExpired, "attempt expired");
+        }
 
         // The cookie ties the attempt to the browser that started it: a code injected into
         // another browser's session (login CSRF) stops here, before the attempt is consumed.
-        if (browserBinding is null || !Secrets.FixedTimeEquals(Secrets.Sha256(browserBinding), attempt.BrowserBinding))
+        if (browser is null || !Secrets.FixedTimeEquals(Secrets.Sha256(browser.Value), attempt.BrowserBinding))
         {
-            throw Fail(ApiError.LoginAttemptNotThisBrowser, "browser binding cookie missing or different");
+            throw Fail(ApiError.LoginAttemptNotThisBrowser, browser is null ? "login cookie missing" : "login cookie of another attempt's browser");
         }
 
         if (!await attempts.TryConsumeAsync(attempt, cancellationToken))
         {
             throw Fail(ApiError.LoginAttemptUnknown, "state consumed concurrently");
-        }
-
-        if (time.GetUtcNow() > attempt.ExpiresAt)
-        {
-            throw Fail(ApiError.LoginAttemptExpired, "attempt expired");
         }
 
         var providerMetadata = await metadata.GetAsync(tenant, cancellationToken);

@@ -2,14 +2,20 @@ using System.Security.Cryptography;
 using System.Text;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Onboarding.Common;
 using Onboarding.Tenants;
 
 namespace Onboarding.SignIn;
 
-/// <summary>Where to send the browser, and the binding value its login cookie must hold.</summary>
-public sealed record LoginStart(string AuthorizeUrl, string BrowserBinding);
+/// <summary>What the platform (or the person) asked for when sending the browser to <c>/login</c>.</summary>
+/// <param name="Purpose">null for a person's own sign-in, <see cref="LoginStarter.StaffPurpose"/> for the staff page.</param>
+/// <param name="SwitchAccount">"Use another account": the provider must ask who is signing in, not reuse its session.</param>
+public sealed record LoginRequest(string? ReturnTo, string? LoginHint, string? Purpose, bool SwitchAccount = false);
+
+/// <summary>Where to send the browser, and the sealed value its login cookie must hold.</summary>
+public sealed record LoginStart(string AuthorizeUrl, string Cookie);
 
 /// <summary>
 /// Starts a login: checks the return address, creates a one-time attempt (state, nonce, PKCE
@@ -19,6 +25,7 @@ public sealed class LoginStarter(
     TenantCatalog tenants,
     ProviderMetadata metadata,
     LoginAttemptStore attempts,
+    BrowserBindings bindings,
     TimeProvider time,
     IOptions<SignInOptions> options)
 {
@@ -26,17 +33,17 @@ public sealed class LoginStarter(
 
     public const string StaffPurpose = "staff";
 
-    /// <param name="purpose">null for a person's own sign-in, <see cref="StaffPurpose"/> for the staff page.</param>
-    public async Task<LoginStart> StartAsync(string tenantId, string? returnTo, string? loginHint, string? purpose,
-        string? existingBrowserBinding, CancellationToken cancellationToken)
+    public async Task<LoginStart> StartAsync(string tenantId, LoginRequest request, string? existingCookie,
+        CancellationToken cancellationToken)
     {
         var tenant = tenants.Get(tenantId);
-        if (purpose is not (null or "" or StaffPurpose))
+        if (request.Purpose is not (null or "" or StaffPurpose))
         {
             throw new OnboardingException(ApiError.ParameterInvalid, "for= takes only 'staff'.");
         }
 
-        var returnUri = ReturnToPolicy.Check(tenant, returnTo);
+        var returnUri = ReturnToPolicy.Check(tenant, request.ReturnTo);
+        var loginHint = request.LoginHint;
         if (loginHint is { Length: > MaxLoginHintLength } || (loginHint?.Any(char.IsControl) ?? false))
         {
             throw new OnboardingException(ApiError.ParameterInvalid, "login_hint is too long or holds control characters.");
@@ -45,11 +52,12 @@ public sealed class LoginStarter(
         var provider = await metadata.GetAsync(tenant, cancellationToken);
 
         // One binding per browser, kept across attempts so two tabs signing in at once both work.
-        var browserBinding = BrowserBindings.IsWellFormed(existingBrowserBinding) ? existingBrowserBinding! : Secrets.Random();
+        var browserBinding = bindings.Read(existingCookie)?.Value ?? Secrets.Random();
         var state = Secrets.Random();
         var nonce = Secrets.Random();
         var verifier = Secrets.Random(); // 32 bytes: 43 characters, the shortest RFC 7636 allows.
         var now = time.GetUtcNow();
+        var expiresAt = now + options.Value.LoginAttemptLifetime;
 
         await attempts.SaveAsync(new LoginAttemptEntity
         {
@@ -58,10 +66,10 @@ public sealed class LoginStarter(
             Nonce = nonce,
             CodeVerifier = verifier,
             ReturnTo = returnUri?.AbsoluteUri,
-            Purpose = string.IsNullOrEmpty(purpose) ? null : purpose,
+            Purpose = string.IsNullOrEmpty(request.Purpose) ? null : request.Purpose,
             BrowserBinding = Secrets.Sha256(browserBinding),
             CreatedAt = now,
-            ExpiresAt = now + options.Value.LoginAttemptLifetime,
+            ExpiresAt = expiresAt,
         }, cancellationToken);
 
         var url = new RequestUrl(provider.AuthorizationEndpoint).CreateAuthorizeUrl(
@@ -72,15 +80,16 @@ public sealed class LoginStarter(
             state: state,
             nonce: nonce,
             loginHint: string.IsNullOrWhiteSpace(loginHint) ? null : loginHint,
+            prompt: request.SwitchAccount ? SwitchAccountPrompt(provider) : null,
             codeChallenge: Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
             codeChallengeMethod: "S256");
-        return new LoginStart(url, browserBinding);
+        return new LoginStart(url, bindings.Seal(new BrowserBinding(browserBinding, expiresAt)));
     }
-}
 
-public static class BrowserBindings
-{
-    /// <summary>True for a value this service could have made (43 base64url characters).</summary>
-    public static bool IsWellFormed(string? value) =>
-        value is { Length: 43 } && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    /// <summary>
+    /// <c>select_account</c> where the provider says it offers it (an account chooser), else
+    /// <c>login</c> (OIDC Core §3.1.2.1): either way the provider's own session is not reused silently.
+    /// </summary>
+    private static string SwitchAccountPrompt(OpenIdConnectConfiguration provider) =>
+        provider.PromptValuesSupported.Contains("select_account") ? "select_account" : "login";
 }

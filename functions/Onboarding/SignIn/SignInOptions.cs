@@ -41,6 +41,11 @@ public sealed class SignInOptions : IValidatableObject
         }
     }
 
-    public string CallbackUri(string tenantId) =>
-        new Uri(PublicBaseUrl, $"api/tenants/{Uri.EscapeDataString(tenantId)}/callback").AbsoluteUri;
+    public string CallbackUri(string tenantId) => TenantUri(tenantId, "callback");
+
+    /// <summary>Where the provider sends the browser after an RP-initiated logout (registered at the provider).</summary>
+    public string SignedOutUri(string tenantId) => TenantUri(tenantId, "signed-out");
+
+    private string TenantUri(string tenantId, string path) =>
+        new Uri(PublicBaseUrl, $"api/tenants/{Uri.EscapeDataString(tenantId)}/{path}").AbsoluteUri;
 }

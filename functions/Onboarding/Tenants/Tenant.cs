@@ -18,8 +18,20 @@ public sealed class Tenant
     public required string ClientSecret { get; init; }
     public required IReadOnlyList<string> Scopes { get; init; }
 
-    /// <summary>Origins (scheme://host[:port]) that <c>return_to</c> may point at.</summary>
+    /// <summary>
+    /// Origins (scheme://host[:port]) that <c>return_to</c> may point at; the same origins may call
+    /// the JSON API from a browser (CORS), as the openEO web editor does.
+    /// </summary>
     public required IReadOnlySet<string> AllowedReturnOrigins { get; init; }
+
+    /// <summary>Where a person who is ready goes on to use the platform (the status page links there).</summary>
+    public string? PlatformUrl { get; init; }
+
+    /// <summary>
+    /// True to send everyone straight back to <c>return_to</c> after sign-in, ready or not. False
+    /// (the default): a person who is not ready sees their status page first, with a link on.
+    /// </summary>
+    public bool ReturnStraightBack { get; init; }
 
     /// <summary>The claim that identifies a person at this issuer: <c>sub</c> or <c>voperson_id</c>.</summary>
     public required string UserKeyClaim { get; init; }

@@ -9,6 +9,9 @@ public sealed class TenantCatalog(IReadOnlyList<Tenant> tenants)
 
     public IReadOnlyCollection<Tenant> All => _byId.Values;
 
+    /// <summary>The tenant with this id, or null.</summary>
+    public Tenant? Find(string? id) => id is not null && _byId.TryGetValue(id, out var tenant) ? tenant : null;
+
     /// <summary>The tenant with this id, or a 404 <c>TenantNotFound</c>.</summary>
     public Tenant Get(string? id) =>
         id is not null && _byId.TryGetValue(id, out var tenant)

@@ -146,6 +146,8 @@ public static partial class TenantFile
             Scopes = scopes,
             AllowedReturnOrigins = origins,
             UserKeyClaim = userKeyClaim,
+            PlatformUrl = d.PlatformUrl is null ? null : AbsoluteHttps(d.PlatformUrl, $"{at}.platformUrl"),
+            ReturnStraightBack = d.ReturnStraightBack ?? false,
             CountryClaim = string.IsNullOrWhiteSpace(d.CountryClaim) ? null : d.CountryClaim,
             OpenEoProviderId = string.IsNullOrWhiteSpace(d.OpenEoProviderId) ? "egi" : d.OpenEoProviderId,
             AccessTokenLifetime = d.AccessTokenLifetime ?? TimeSpan.FromHours(1),
@@ -278,6 +280,12 @@ public sealed record TenantDocument
     public string? ClientSecretSetting { get; init; }
     public IReadOnlyList<string>? Scopes { get; init; }
     public IReadOnlyList<string>? AllowedReturnOrigins { get; init; }
+
+    /// <summary>Where a ready person goes on to use the platform, e.g. https://editor.openeo.cloud.</summary>
+    public string? PlatformUrl { get; init; }
+
+    /// <summary>Send everyone straight back to return_to after sign-in (default false: status page first unless ready).</summary>
+    public bool? ReturnStraightBack { get; init; }
     public string? UserKeyClaim { get; init; }
     public string? CountryClaim { get; init; }
     public string? OpenEoProviderId { get; init; }

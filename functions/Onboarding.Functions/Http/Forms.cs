@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http;
+using System.Text;
+using Onboarding.Common;
+
+namespace Onboarding.Functions.Http;
+
+/// <summary>Reads the service's own small HTML forms, refusing anything else before reading a byte of it.</summary>
+public static class Forms
+{
+    /// <summary>The largest form the service's pages can send (a few hidden fields).</summary>
+    public const long MaxBytes = 16 * 1024;
+
+    public static async Task<IFormCollection> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType
+            || !request.ContentType!.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, "This address takes the form of its page only.");
+        }
+
+        if (request.ContentLength is > MaxBytes)
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, "The form is too large.");
+        }
+
+        try
+        {
+            return await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions
+            {
+                ValueCountLimit = 32,
+                ValueLengthLimit = 4096,
+                KeyLengthLimit = 64,
+                BufferBodyLengthLimit = MaxBytes,
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException or DecoderFallbackException)
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, "The form could not be read.");
+        }
+    }
+}

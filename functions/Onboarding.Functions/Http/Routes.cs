@@ -1,0 +1,51 @@
+namespace Onboarding.Functions.Http;
+
+/// <summary>
+/// The addresses of the service's own pages, for links, redirects and cookie-free navigation.
+/// The prefix is host.json's <c>extensions.http.routePrefix</c> ("api").
+/// </summary>
+public static class Routes
+{
+    public const string Prefix = "/api";
+
+    public static string Tenant(string tenantId, string path = "") =>
+        $"{Prefix}/tenants/{Uri.EscapeDataString(tenantId)}{(path.Length == 0 ? "" : "/" + path)}";
+
+    public static string Login(string tenantId) => Tenant(tenantId, "login");
+
+    public static string Me(string tenantId) => Tenant(tenantId, "me");
+
+    public static string Staff(string tenantId) => Tenant(tenantId, "staff");
+
+    public static string SignOut(string tenantId) => Tenant(tenantId, "logout");
+
+    public static string SignedOut(string tenantId) => Tenant(tenantId, "signed-out");
+
+    /// <summary>The tenant id of a path under <c>/api/tenants/{tenant}/</c>, or null.</summary>
+    public static string? TenantOf(string? path)
+    {
+        const string root = Prefix + "/tenants/";
+        if (path is null || !path.StartsWith(root, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = path[root.Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var id = Uri.UnescapeDataString(slash < 0 ? rest : rest[..slash]);
+        return id.Length > 0 ? id : null;
+    }
+
+    /// <summary>The part of a tenant path after the tenant id ("me", "me/data", …), or null.</summary>
+    public static string? TenantPathOf(string? path)
+    {
+        if (TenantOf(path) is null)
+        {
+            return null;
+        }
+
+        var rest = path![(Prefix.Length + "/tenants/".Length)..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? "" : rest[(slash + 1)..].TrimEnd('/');
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Onboarding.Common;
+using Onboarding.Functions.Http;
+using Onboarding.SignIn;
+using Onboarding.Staff;
+using Onboarding.Users;
+
+namespace Onboarding.Functions.SignIn;
+
+public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSessions, ProviderSignOut provider,
+    BrowserCookies cookies, HttpResponder responder)
+{
+    /// <summary>
+    /// Sign-out (the form on every page of a signed-in person or staff member): ends the service's
+    /// sessions of this tenant in this browser, then the provider's session where it offers that.
+    /// </summary>
+    /// <remarks>A POST with the session's anti-forgery token, so another site cannot sign people out.
+    /// A browser without a session (a forged POST carries no Lax cookie) only reaches the provider,
+    /// which asks the person to confirm.</remarks>
+    [Function("SignOut")]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/logout")] HttpRequest request,
+        string tenant, CancellationToken cancellationToken) =>
+        responder.Run(request, async () =>
+        {
+            var token = (await Forms.ReadAsync(request, cancellationToken))["csrf"].ToString();
+            var person = sessions.Read(tenant, cookies.ReadSession(request, tenant));
+            var staff = staffSessions.Read(cookies.ReadStaff(request, tenant)) is { } s && s.TenantId == tenant ? s : null;
+            if ((person is not null || staff is not null)
+                && !(person is not null && sessions.IsValidAntiForgeryToken(person, token))
+                && !(staff is not null && staffSessions.IsValidAntiForgeryToken(staff, token)))
+            {
+                throw new OnboardingException(ApiError.ParameterInvalid, "This sign-out came from another page. You are still signed in.");
+            }
+
+            cookies.ClearSessions(request.HttpContext.Response, tenant);
+            return SignInResponses.SeeOther(request,
+                await provider.EndSessionUrlAsync(tenant, cancellationToken) ?? Routes.SignedOut(tenant));
+        });
+}
+
+public sealed class SignedOutFunction(Onboarding.Tenants.TenantCatalog tenants, HttpResponder responder)
+{
+    /// <summary>Where the provider sends the browser back after its own sign-out (the registered post_logout_redirect_uri).</summary>
+    [Function("SignedOut")]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/signed-out")] HttpRequest request,
+        string tenant) =>
+        responder.Run(request, () => Task.FromResult(SignedOutPage.Result(tenants.Get(tenant))));
+}
