@@ -95,6 +95,12 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The app answers CORS itself, per tenant and only on its JSON API (Cors.cs). The platform's
+      // list is one for the whole app and would answer preflights before the app sees them: empty.
+      cors: {
+        allowedOrigins: []
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

@@ -89,6 +89,27 @@ public static partial class TemplateRules
     }
 
     /// <summary>
+    /// The platform's CORS list stays empty and without credentials: the app grants CORS itself, per
+    /// tenant, on its JSON API only; a platform list would grant every tenant's origins everywhere.
+    /// </summary>
+    public static IReadOnlyList<string> SitesLeaveCorsToTheApp(Snapshot snapshot)
+    {
+        var violations = new List<string>();
+        foreach (var site in snapshot.OfType(SiteType))
+        {
+            var cors = site["properties"]?["siteConfig"]?["cors"];
+            if (cors?["allowedOrigins"] is not System.Text.Json.Nodes.JsonArray { Count: 0 })
+            {
+                violations.Add($"site {site["name"]}: siteConfig.cors.allowedOrigins must be an empty list");
+            }
+
+            Expect(violations, cors?["supportCredentials"], false, $"site {site["name"]}: siteConfig.cors.supportCredentials");
+        }
+
+        return violations;
+    }
+
+    /// <summary>
     /// A setting whose name says it holds a secret must be a Key Vault reference; no setting may
     /// carry a storage key or SAS, and the host's storage must not be a connection string.
     /// </summary>

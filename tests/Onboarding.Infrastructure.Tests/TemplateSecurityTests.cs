@@ -56,6 +56,21 @@ public sealed class TemplateSecurityTests(InfraBuild infra)
 
     [Theory]
     [MemberData(nameof(ParameterFiles))]
+    public void FunctionApp_LeavesCorsToTheApp(string parameterFile) =>
+        Violations.AssertNone(TemplateRules.SitesLeaveCorsToTheApp(infra.SnapshotOf(parameterFile)));
+
+    [Fact]
+    public void CorsCheck_APlatformOrigin_ReportsIt()
+    {
+        var snapshot = infra.SnapshotOf(InfraBuild.TestEnvironmentParametersFile).Clone();
+        var cors = snapshot.One(TemplateRules.SiteType)["properties"]!["siteConfig"]!["cors"]!.AsObject();
+        cors["allowedOrigins"] = new System.Text.Json.Nodes.JsonArray("https://editor.openeo.cloud");
+
+        Assert.Contains(TemplateRules.SitesLeaveCorsToTheApp(snapshot), v => v.Contains("allowedOrigins", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(ParameterFiles))]
     public void AppSettings_SecretsAreKeyVaultReferences(string parameterFile) =>
         Violations.AssertNone(TemplateRules.SecretSettingsAreKeyVaultReferences(infra.SnapshotOf(parameterFile)));
 

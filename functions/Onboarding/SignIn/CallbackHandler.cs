@@ -92,11 +92,6 @@ public sealed partial class CallbackHandler(
                 : Fail(ApiError.LoginAttemptUnknown, "unknown or used state");
         }
 
-        if (now > attempt.ExpiresAt)
-        {
-            throw Fail(ApiError.LoginAttemptExpired, "attempt expired");
-        }
-
         // The cookie ties the attempt to the browser that started it: a code injected into
         // another browser's session (login CSRF) stops here, before the attempt is consumed.
         if (browser is null || !Secrets.FixedTimeEquals(Secrets.Sha256(browser.Value), attempt.BrowserBinding))
@@ -107,6 +102,11 @@ public sealed partial class CallbackHandler(
         if (!await attempts.TryConsumeAsync(attempt, cancellationToken))
         {
             throw Fail(ApiError.LoginAttemptUnknown, "state consumed concurrently");
+        }
+
+        if (now > attempt.ExpiresAt)
+        {
+            throw Fail(ApiError.LoginAttemptExpired, "attempt expired");
         }
 
         var providerMetadata = await metadata.GetAsync(tenant, cancellationToken);

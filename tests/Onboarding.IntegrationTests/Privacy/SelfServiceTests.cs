@@ -110,12 +110,12 @@ public sealed class SelfServiceTests(DevProviderHost host) : IClassFixture<DevPr
     {
         using var browser = new Browser();
         Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync(Service.BaseUrl, "other", "bob")).StatusCode);
-        var session = browser.Cookies.GetAllCookies().Single(c => c.Name == "onboarding_session");
+        var session = browser.Cookies.GetAllCookies().Single(c => c.Name == "onboarding-session-other");
 
         // Replay the other tenant's session value on demo's paths.
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Service.BaseUrl, "api/tenants/demo/me/data"));
-        request.Headers.Add("Cookie", $"onboarding_session={session.Value}");
+        request.Headers.Add("Cookie", $"onboarding-session-demo={session.Value}");
         using var response = await http.SendAsync(request);
 
         await AssertProblem(response, HttpStatusCode.Unauthorized, "AuthenticationRequired");

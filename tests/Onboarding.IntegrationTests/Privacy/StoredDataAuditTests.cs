@@ -88,7 +88,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         {
             Assert.Equal(HttpStatusCode.OK, (await browser.SignInAsync(Service.BaseUrl, "demo", "carol")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/demo/me/data"))).StatusCode);
-            secrets.AddRange(browser.Cookies.GetAllCookies().Where(c => c.Name == "onboarding_session").Select(c => c.Value));
+            secrets.AddRange(browser.Cookies.GetAllCookies().Where(c => c.Name.StartsWith("onboarding-session-", StringComparison.Ordinal)).Select(c => c.Value));
         }
 
         // Every timer.

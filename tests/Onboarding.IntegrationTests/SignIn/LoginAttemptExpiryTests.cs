@@ -45,6 +45,35 @@ public sealed class LoginAttemptExpiryTests : TestProviderTests
         Assert.Empty(await Service.UsersAsync("rp"));
         Assert.Equal(0, await Service.CountAsync("loginattempts")); // consumed, not left to be replayed
     }
+
+    [Fact]
+    public async Task CallbackAfterTheAttemptWasCleanedUp_StillToldItTookTooLong_NotAnotherBrowser()
+    {
+        using var browser = new Browser();
+        var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "slow");
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        var scheduler = Service.Services.GetRequiredService<TimerFunctionScheduler>();
+        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == "PurgeExpiredSignInState").Function,
+            TestContext.Current.CancellationToken);
+        Assert.Equal(0, await Service.CountAsync("loginattempts"));
+
+        using var response = await browser.GetAsync(callback);
+
+        await AssertProblem(response, HttpStatusCode.BadRequest, "LoginAttemptExpired");
+    }
+
+    [Fact]
+    public async Task LoginCookie_OutlivesTheAttempt_SoAnExpiredOneIsRecognised()
+    {
+        using var browser = new Browser();
+
+        using var response = await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/rp/login"));
+
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("onboarding-login-rp=", StringComparison.Ordinal));
+        var maxAge = int.Parse(System.Text.RegularExpressions.Regex.Match(cookie, "max-age=(\\d+)").Groups[1].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(maxAge > TimeSpan.FromMinutes(10).TotalSeconds, cookie);
+    }
 }
 
 /// <summary>The timer that removes attempts nobody came back for, run by the host on its schedule.</summary>

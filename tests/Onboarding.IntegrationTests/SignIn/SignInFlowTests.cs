@@ -122,9 +122,9 @@ public sealed class SignInFlowTests(DevProviderHost host) : IClassFixture<DevPro
         Assert.True(query["nonce"]!.Length >= 22);
         Assert.Equal("alice", query["login_hint"]);
         Assert.Equal(new Uri(Service.BaseUrl, "api/tenants/demo/callback").AbsoluteUri, query["redirect_uri"]);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("onboarding_login=", StringComparison.Ordinal));
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("onboarding-login-demo=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("path=/api/tenants/demo/", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/;", cookie + ";", StringComparison.OrdinalIgnoreCase);
     }
 }

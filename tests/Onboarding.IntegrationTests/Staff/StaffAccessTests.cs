@@ -99,11 +99,12 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
 
         var (page, _) = await browser.FollowAsync(new Uri(Service.BaseUrl, "api/tenants/other/login?for=staff&login_hint=carol"));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var staffCookie = browser.Cookies.GetAllCookies().Single(c => c.Name == "onboarding_staff");
+        var staffCookie = browser.Cookies.GetAllCookies().Single(c => c.Name == "onboarding-staff-other");
 
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Service.BaseUrl, "api/tenants/demo/support/users?email=bob@uni-bonn.de"));
-        request.Headers.Add("Cookie", $"onboarding_staff={staffCookie.Value}");
+        // The genuine staff session of other, planted under demo's cookie name.
+        request.Headers.Add("Cookie", $"onboarding-staff-demo={staffCookie.Value}");
         await AssertDenied(await http.SendAsync(request), HttpStatusCode.Forbidden, "PermissionsInsufficient");
     }
 
