@@ -47,6 +47,7 @@ public static class TestTenants
         ClientSecretSetting = $"TenantSecrets:{realm}",
         Scopes = Scopes,
         AllowedReturnOrigins = [$"http://127.0.0.1:{servicePort}", "https://editor.openeo.cloud"],
+        PlatformUrl = "https://editor.openeo.cloud/",
         UserKeyClaim = "voperson_id",
         Membership = OpenEoMembership,
         Staff = new StaffDocument
