@@ -10,7 +10,10 @@ public static class FunctionsRegistration
     public static IServiceCollection AddOnboardingFunctions(this IServiceCollection services)
     {
         services.AddOnboardingCore();
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<Pages.Assets.SiteAssets>();
         services.AddSingleton<HttpResponder>();
+        services.AddSingleton<SignIn.SignInResponses>();
         services.AddSingleton<Staff.StaffGate>();
 
         // The hosting diagnostics log every request URL with its query string, the callback's query

@@ -5,12 +5,13 @@ using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.SignIn;
 using Onboarding.Users;
-using static Onboarding.Functions.Http.Html;
+using Onboarding.Pages.Layout;
+using Onboarding.Pages.Privacy;
 
 namespace Onboarding.Functions.Privacy;
 
 public sealed class EraseConfirmationFunction(SelfService self, UserSessions sessions, HttpResponder responder,
-    IOptions<SignInOptions> options)
+    PageRenderer pages, IOptions<SignInOptions> options)
 {
     /// <summary>
     /// Erasure from the browser: GET shows what will go and asks to confirm; POST (with the form's
@@ -27,7 +28,11 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
             var session = caller.Session!;
             if (HttpMethods.IsGet(request.Method))
             {
-                return Page(200, "Erase your data", ConfirmationBody(tenant, sessions.AntiForgeryToken(session)));
+                return await pages.PageAsync<EraseConfirmation>(200, new PageFrame("Erase your data", caller.Tenant.DisplayName), new()
+                {
+                    [nameof(EraseConfirmation.TenantId)] = tenant,
+                    [nameof(EraseConfirmation.AntiForgeryToken)] = sessions.AntiForgeryToken(session),
+                });
             }
 
             var form = await request.ReadFormAsync(ct);
@@ -38,21 +43,9 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
 
             await self.EraseAsync(caller, ct);
             SessionCookie.Clear(request.HttpContext.Response, tenant, options.Value.SecureCookies);
-            return Page(200, "Your data is erased", $"<main><h1>Your data is erased</h1><p>We no longer keep anything about you on {E(caller.Tenant.DisplayName)}. " +
-                "If you sign in again, you start afresh.</p></main>");
+            return await pages.PageAsync<Erased>(200, new PageFrame("Your data is erased", caller.Tenant.DisplayName), new()
+            {
+                [nameof(Erased.TenantName)] = caller.Tenant.DisplayName,
+            });
         });
-
-    private static string ConfirmationBody(string tenant, string csrf) => $"""
-        <main>
-          <h1>Erase your data?</h1>
-          <p>This deletes your email, institution, country, sign-in history and onboarding status here, at once.
-             It cannot be undone. Counts in anonymous reports are kept; they do not name you.</p>
-          <form method="post" action="/api/tenants/{E(tenant)}/me/erase">
-            <input type="hidden" name="csrf" value="{E(csrf)}">
-            <input type="hidden" name="confirm" value="yes">
-            <button type="submit">Yes, erase my data</button>
-            <a href="/api/tenants/{E(tenant)}/me">No, keep it</a>
-          </form>
-        </main>
-        """;
 }

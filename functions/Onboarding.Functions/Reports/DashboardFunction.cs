@@ -2,15 +2,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
 using Onboarding.Functions.Staff;
+using Onboarding.Pages.Layout;
+using Onboarding.Pages.Reports;
+using Onboarding.Pages.Staff;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 using Onboarding.Uptake;
-using static Onboarding.Functions.Http.Html;
 
 namespace Onboarding.Functions.Reports;
 
 public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessions, StaffGate gate, UptakeReports reports,
-    TimeProvider time, HttpResponder responder)
+    TimeProvider time, PageRenderer pages, HttpResponder responder)
 {
     /// <summary>The operators' dashboard: sign-ups and active users, the funnel, top countries and institutions, CSV links.</summary>
     [Function("Dashboard")]
@@ -24,7 +26,11 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
                 || sessions.Read(StaffCookie.Read(request))?.TenantId == tenant;
             if (!signedIn)
             {
-                return Page(200, "Reports sign-in", StaffPages.SignIn(tenant, displayName));
+                return await pages.PageAsync<StaffSignIn>(200, new PageFrame("Reports sign-in", displayName), new()
+                {
+                    [nameof(StaffSignIn.TenantId)] = tenant,
+                    [nameof(StaffSignIn.DisplayName)] = displayName,
+                });
             }
 
             var staff = await gate.AllowAsync(request, tenant, StaffRight.ReadReports);
@@ -35,6 +41,13 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
                 .Select(q => reports.ReadAsync(staff.Tenant, q, ct)).ToArray();
             var (totals, byCountry, byInstitution) = (await reads[0], await reads[1], await reads[2]);
             request.HttpContext.Response.Headers.CacheControl = "no-store";
-            return Page(200, "Uptake", DashboardPage.Body(staff, query, totals, byCountry, byInstitution));
+            return await pages.PageAsync<Dashboard>(200, new PageFrame("Uptake", displayName, "reports"), new()
+            {
+                [nameof(Dashboard.Staff)] = staff,
+                [nameof(Dashboard.Query)] = query,
+                [nameof(Dashboard.Totals)] = totals,
+                [nameof(Dashboard.ByCountry)] = byCountry,
+                [nameof(Dashboard.ByInstitution)] = byInstitution,
+            });
         });
 }

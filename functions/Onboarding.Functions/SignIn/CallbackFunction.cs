@@ -10,7 +10,7 @@ using Onboarding.Users;
 namespace Onboarding.Functions.SignIn;
 
 public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessions, StaffSessions staffSessions, HttpResponder responder,
-    IOptions<SignInOptions> options)
+    SignInResponses responses, IOptions<SignInOptions> options)
 {
     /// <summary>The redirect URI registered at the provider.</summary>
     [Function("Callback")]
@@ -38,6 +38,6 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
             }
 
             SessionCookie.Write(request.HttpContext.Response, sessions.Issue(tenant, result.UserId), secure);
-            return SignInResponses.For(request, result);
+            return await responses.ForAsync(request, result);
         });
 }

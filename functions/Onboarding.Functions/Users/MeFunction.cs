@@ -7,7 +7,7 @@ using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;
 
-public sealed class MeFunction(MeService me, SelfService self, HttpResponder responder)
+public sealed class MeFunction(MeService me, SelfService self, SignInResponses responses, HttpResponder responder)
 {
     /// <summary>
     /// The caller's own record and onboarding status: for a bearer token of the tenant's provider
@@ -32,6 +32,6 @@ public sealed class MeFunction(MeService me, SelfService self, HttpResponder res
                 ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
             return Negotiation.WantsJson(request)
                 ? TypedResults.Json(UserBody.From(tenant, recorded), ApiJson.Options)
-                : Html.Page(200, "Your onboarding", SignInResponses.StatusPage(caller.Tenant, recorded));
+                : await responses.StatusPageAsync("Your onboarding", caller.Tenant, recorded);
         });
 }
