@@ -10,10 +10,14 @@ public static class FunctionsRegistration
     public static IServiceCollection AddOnboardingFunctions(this IServiceCollection services)
     {
         services.AddOnboardingCore();
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton<Pages.Assets.SiteAssets>();
         services.AddSingleton<HttpResponder>();
         services.AddSingleton<BrowserCookies>();
         services.AddSingleton<ResponseHeaders>();
+        services.AddSingleton<Users.PersonPages>();
         services.AddSingleton<Staff.StaffGate>();
+        services.AddSingleton<Staff.StaffFrames>();
 
         // The hosting diagnostics log every request URL with its query string, the callback's query
         // carries the authorization code and state, and redirect results log their target (the

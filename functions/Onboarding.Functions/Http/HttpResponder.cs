@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Onboarding.Common;
+using Onboarding.Pages.Errors;
+using Onboarding.Pages.Layout;
+using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Http;
 
@@ -8,7 +11,7 @@ namespace Onboarding.Functions.Http;
 /// Runs a function's work and turns failures into answers: RFC 9457 problem details with an
 /// openEO-style <c>code</c> for programs, a readable page for browsers. Never a stack trace.
 /// </summary>
-public sealed partial class HttpResponder(ResponseHeaders headers, ILogger<HttpResponder> logger)
+public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tenants, ResponseHeaders headers, ILogger<HttpResponder> logger)
 {
     private const int RetryAfterSeconds = 30;
 
@@ -21,16 +24,16 @@ public sealed partial class HttpResponder(ResponseHeaders headers, ILogger<HttpR
         }
         catch (OnboardingException e)
         {
-            return Failure(request, e.Error, e.Detail);
+            return await FailureAsync(request, e.Error, e.Detail);
         }
         catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             LogUnexpected(e, request.Path);
-            return Failure(request, ApiError.Internal, ApiError.Internal.Title);
+            return await FailureAsync(request, ApiError.Internal, ApiError.Internal.Title);
         }
     }
 
-    public static IResult Failure(HttpRequest request, ApiError error, string detail)
+    public async Task<IResult> FailureAsync(HttpRequest request, ApiError error, string detail)
     {
         var response = request.HttpContext.Response;
         if (error.Status == StatusCodes.Status503ServiceUnavailable)
@@ -40,7 +43,12 @@ public sealed partial class HttpResponder(ResponseHeaders headers, ILogger<HttpR
 
         if (Negotiation.PrefersHtml(request))
         {
-            return Html.Page(error.Status, error.Title, Html.ErrorBody(error, detail, StartAgainLink(request, error)));
+            return await pages.PageAsync<ErrorContent>(error.Status, new PageFrame(error.Title, TenantName(request), "error"), new()
+            {
+                [nameof(ErrorContent.Error)] = error,
+                [nameof(ErrorContent.Detail)] = detail,
+                [nameof(ErrorContent.RetryUrl)] = StartAgainLink(request, error),
+            });
         }
 
         return TypedResults.Json(new ProblemBody(
@@ -50,6 +58,16 @@ public sealed partial class HttpResponder(ResponseHeaders headers, ILogger<HttpR
             Detail: detail,
             Code: error.Code,
             Message: detail), ApiJson.Options, "application/problem+json", error.Status);
+    }
+
+    /// <summary>The display name of the tenant the path names, when there is one by that id.</summary>
+    private string? TenantName(HttpRequest request)
+    {
+        var segments = request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var tenantIndex = Array.IndexOf(segments, "tenants") + 1;
+        return tenantIndex > 0 && tenantIndex < segments.Length
+            ? tenants.All.FirstOrDefault(t => t.Id == segments[tenantIndex])?.DisplayName
+            : null;
     }
 
     /// <summary>Where a person can try again: the tenant's login, for failures a new attempt can fix.</summary>

@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
-using Onboarding.SignIn;
+using Onboarding.Functions.Users;
+using Onboarding.Pages.Layout;
+using Onboarding.Pages.Privacy;
 using Onboarding.Users;
-using static Onboarding.Functions.Http.Html;
 
 namespace Onboarding.Functions.Privacy;
 
-public sealed class EraseConfirmationFunction(SelfService self, UserSessions sessions, BrowserCookies cookies, HttpResponder responder)
+public sealed class EraseConfirmationFunction(SelfService self, UserSessions sessions, BrowserCookies cookies, PageRenderer pages,
+    PersonPages personPages, HttpResponder responder)
 {
     /// <summary>
     /// Erasure from the browser: GET shows what will go and asks to confirm; POST (with the form's
@@ -18,40 +19,32 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
     [Function("EraseConfirmation")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "tenants/{tenant}/me/erase")] HttpRequest request,
-        string tenant) =>
+        string tenant, CancellationToken cancellationToken) =>
         responder.Run(request, async () =>
         {
-            var ct = request.HttpContext.RequestAborted;
-            var caller = await self.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), ct);
+            var caller = await self.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), cancellationToken);
             var session = caller.Session!;
             if (HttpMethods.IsGet(request.Method))
             {
-                return Page(200, "Erase your data", ConfirmationBody(tenant, sessions.AntiForgeryToken(session)));
+                var email = (await self.StatusAsync(caller, cancellationToken))?.User.Email;
+                return await pages.PageAsync<EraseConfirmation>(200, personPages.Frame("Erase your data", caller, email), new()
+                {
+                    [nameof(EraseConfirmation.TenantId)] = tenant,
+                    [nameof(EraseConfirmation.AntiForgeryToken)] = sessions.AntiForgeryToken(session),
+                });
             }
 
-            var form = await request.ReadFormAsync(ct);
+            var form = await Forms.ReadAsync(request, cancellationToken);
             if (!sessions.IsValidAntiForgeryToken(session, form["csrf"]) || form["confirm"] != "yes")
             {
                 throw new OnboardingException(ApiError.ParameterInvalid, "The confirmation was missing or came from another page. Nothing was erased.");
             }
 
-            await self.EraseAsync(caller, ct);
+            await self.EraseAsync(caller, cancellationToken);
             cookies.ClearSessions(request.HttpContext.Response, tenant);
-            return Page(200, "Your data is erased", $"<main><h1>Your data is erased</h1><p>We no longer keep anything about you on {E(caller.Tenant.DisplayName)}. " +
-                "If you sign in again, you start afresh.</p></main>");
+            return await pages.PageAsync<Erased>(200, new PageFrame("Your data is erased", caller.Tenant.DisplayName), new()
+            {
+                [nameof(Erased.TenantName)] = caller.Tenant.DisplayName,
+            });
         });
-
-    private static string ConfirmationBody(string tenant, string csrf) => $"""
-        <main>
-          <h1>Erase your data?</h1>
-          <p>This deletes your email, institution, country, sign-in history and onboarding status here, at once.
-             It cannot be undone. Counts in anonymous reports are kept; they do not name you.</p>
-          <form method="post" action="/api/tenants/{E(tenant)}/me/erase">
-            <input type="hidden" name="csrf" value="{E(csrf)}">
-            <input type="hidden" name="confirm" value="yes">
-            <button type="submit">Yes, erase my data</button>
-            <a href="/api/tenants/{E(tenant)}/me">No, keep it</a>
-          </form>
-        </main>
-        """;
 }

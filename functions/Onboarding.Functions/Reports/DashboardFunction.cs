@@ -2,15 +2,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
 using Onboarding.Functions.Staff;
+using Onboarding.Pages.Layout;
+using Onboarding.Pages.Reports;
+using Onboarding.Pages.Staff;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 using Onboarding.Uptake;
-using static Onboarding.Functions.Http.Html;
 
 namespace Onboarding.Functions.Reports;
 
 public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessions, StaffGate gate, UptakeReports reports,
-    TimeProvider time, BrowserCookies cookies, HttpResponder responder)
+    TimeProvider time, BrowserCookies cookies, PageRenderer pages, StaffFrames frames, HttpResponder responder)
 {
     /// <summary>The operators' dashboard: sign-ups and active users, the funnel, top countries and institutions, CSV links.</summary>
     [Function("Dashboard")]
@@ -24,7 +26,11 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
                 || sessions.Read(cookies.ReadStaff(request, tenant))?.TenantId == tenant;
             if (!signedIn)
             {
-                return Page(200, "Reports sign-in", StaffPages.SignIn(tenant, displayName));
+                return await pages.PageAsync<StaffSignIn>(200, new PageFrame("Reports sign-in", displayName), new()
+                {
+                    [nameof(StaffSignIn.TenantId)] = tenant,
+                    [nameof(StaffSignIn.DisplayName)] = displayName,
+                });
             }
 
             var staff = await gate.AllowAsync(request, tenant, StaffRight.ReadReports);
@@ -34,7 +40,13 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
             var reads = new[] { query, query with { By = Dimensions.Country }, query with { By = Dimensions.Institution } }
                 .Select(q => reports.ReadAsync(staff.Tenant, q, ct)).ToArray();
             var (totals, byCountry, byInstitution) = (await reads[0], await reads[1], await reads[2]);
-            request.HttpContext.Response.Headers.CacheControl = "no-store";
-            return Page(200, "Uptake", DashboardPage.Body(staff, query, totals, byCountry, byInstitution));
+            return await pages.PageAsync<Dashboard>(200, frames.For("Uptake", staff, "reports"), new()
+            {
+                [nameof(Dashboard.Staff)] = staff,
+                [nameof(Dashboard.Query)] = query,
+                [nameof(Dashboard.Totals)] = totals,
+                [nameof(Dashboard.ByCountry)] = byCountry,
+                [nameof(Dashboard.ByInstitution)] = byInstitution,
+            });
         });
 }

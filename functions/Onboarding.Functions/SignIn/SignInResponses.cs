@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Onboarding.Functions.Http;
 using Onboarding.Functions.Users;
 using Onboarding.SignIn;
-using Onboarding.Functions.Status;
-using static Onboarding.Functions.Http.Html;
 
 namespace Onboarding.Functions.SignIn;
 
@@ -44,36 +42,4 @@ public static class SignInResponses
         request.HttpContext.Response.Headers.Location = location;
         return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
     }
-
-    /// <summary>The person's own page: where they stand, what is kept about them, and their rights over it.</summary>
-    public static string StatusPage(Onboarding.Tenants.Tenant tenant, Onboarding.Users.RecordedSignIn recorded, Uri? continueTo = null)
-    {
-        var body = UserBody.From(tenant.Id, recorded);
-        var days = (int)tenant.Retention.PersonalData.TotalDays;
-        return $"""
-        <main>
-          <h1>Welcome{(body.FirstLogin ? "" : " back")} to {E(tenant.DisplayName)}</h1>
-          {StatusHtml.Steps(recorded.Status)}
-          {ContinueLink(tenant, recorded, continueTo)}
-          <h2>What we keep about you</h2>
-          <dl>
-            <dt>Email</dt><dd>{E(body.Email ?? "not shared by your login provider")}</dd>
-            <dt>Institution</dt><dd>{E(body.Institution ?? "unknown")}</dd>
-            <dt>Country</dt><dd>{E(body.Country ?? "unknown")}</dd>
-            <dt>Signed in</dt><dd>{body.SignInCount} time(s), first on {E(body.FirstSignInAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))}</dd>
-          </dl>
-          <p>We keep this for {days} days after your last sign-in, then delete it.</p>
-          <p><a href="/api/tenants/{E(tenant.Id)}/me/data">Download everything we store about you</a> ·
-             <a href="/api/tenants/{E(tenant.Id)}/me/erase">Erase your data</a></p>
-        </main>
-        """;
-    }
-
-    /// <summary>On to the platform: where the person came from, or the platform itself once they are ready.</summary>
-    private static string ContinueLink(Onboarding.Tenants.Tenant tenant, Onboarding.Users.RecordedSignIn recorded, Uri? continueTo) =>
-        continueTo is not null
-            ? $"<p><a class=\"button continue\" href=\"{E(continueTo.AbsoluteUri)}\">Continue to {E(tenant.DisplayName)}</a></p>"
-            : recorded.Status.Ready && tenant.PlatformUrl is { } platform
-                ? $"<p><a class=\"button continue\" href=\"{E(platform)}\">Go to {E(tenant.DisplayName)}</a></p>"
-                : "";
 }

@@ -40,12 +40,20 @@ public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSe
         });
 }
 
-public sealed class SignedOutFunction(Onboarding.Tenants.TenantCatalog tenants, HttpResponder responder)
+public sealed class SignedOutFunction(Onboarding.Tenants.TenantCatalog tenants, PageRenderer pages, HttpResponder responder)
 {
     /// <summary>Where the provider sends the browser back after its own sign-out (the registered post_logout_redirect_uri).</summary>
     [Function("SignedOut")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/signed-out")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, () => Task.FromResult(SignedOutPage.Result(tenants.Get(tenant))));
+        responder.Run(request, () =>
+        {
+            var found = tenants.Get(tenant);
+            return pages.PageAsync<Pages.SignIn.SignedOut>(200, new Pages.Layout.PageFrame("Signed out", found.DisplayName), new()
+            {
+                [nameof(Pages.SignIn.SignedOut.TenantName)] = found.DisplayName,
+                [nameof(Pages.SignIn.SignedOut.Login)] = Routes.Login(found.Id),
+            });
+        });
 }

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
+using Onboarding.Pages.Layout;
+using Onboarding.Pages.Staff;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 using Onboarding.Users;
@@ -16,6 +18,8 @@ public sealed class StaffPageFunction(
     AuditTrail audit,
     TimeProvider time,
     BrowserCookies cookies,
+    PageRenderer pages,
+    StaffFrames frames,
     HttpResponder responder)
 {
     /// <summary>
@@ -32,7 +36,11 @@ public sealed class StaffPageFunction(
             var displayName = tenants.Get(tenant).DisplayName;
             if (sessions.Read(cookies.ReadStaff(request, tenant)) is not { } session || session.TenantId != tenant)
             {
-                return Html.Page(200, "Staff sign-in", StaffPages.SignIn(tenant, displayName));
+                return await pages.PageAsync<StaffSignIn>(200, new PageFrame("Staff sign-in", displayName), new()
+                {
+                    [nameof(StaffSignIn.TenantId)] = tenant,
+                    [nameof(StaffSignIn.DisplayName)] = displayName,
+                });
             }
 
             return HttpMethods.IsPost(request.Method) ? await ActAsync(request, tenant, session) : await ShowAsync(request, tenant, session);
@@ -42,52 +50,54 @@ public sealed class StaffPageFunction(
     {
         var (q, ct) = (request.Query, request.HttpContext.RequestAborted);
         var cookie = cookies.ReadStaff(request, tenant);
-        var csrf = sessions.AntiForgeryToken(session);
-        var body = new System.Text.StringBuilder();
+        var view = new Dictionary<string, object?>();
         if (q["view"] == "audit")
         {
             var staff = await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.ReadAudit, ct);
             var now = time.GetUtcNow();
-            body.Append(StaffPages.Header(staff)).Append(StaffPages.Audit(await audit.ReadAsync(tenant, now.AddDays(-30), now, q["continuation"], 100, ct)));
+            view[nameof(StaffPage.Staff)] = staff;
+            view[nameof(StaffPage.Audit)] = await audit.ReadAsync(tenant, now.AddDays(-30), now, q["continuation"], 100, ct);
         }
         else if (await authenticator.AuthenticateAnyAsync(tenant, null, cookie, ct) is { } member
             && !StaffPolicy.Allows(member.Roles, StaffRight.LookUpUsers))
         {
-            body.Append(StaffPages.Header(member)).Append("<p>Operators read the reports and the audit log; looking people up is for support staff.</p>");
+            view[nameof(StaffPage.Staff)] = member;
+            view[nameof(StaffPage.OperatorOnly)] = true;
         }
         else
         {
             var staff = await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.LookUpUsers, ct);
-            body.Append(StaffPages.Header(staff)).Append(StaffPages.Notice(q["done"])).Append(StaffPages.SearchForm(tenant));
+            view[nameof(StaffPage.Staff)] = staff;
+            view[nameof(StaffPage.Done)] = q["done"].ToString() is { Length: > 0 } done ? done : null;
             if (q["user"].ToString() is { Length: > 0 } userId)
             {
-                var view = await support.GetAsync(staff, userId, ct);
-                body.Append(q["confirm"] == "erase" ? StaffPages.ConfirmErase(staff, view, csrf) : StaffPages.User(staff, view, csrf));
+                view[nameof(StaffPage.User)] = await support.GetAsync(staff, userId, ct);
+                view[nameof(StaffPage.ConfirmingErase)] = q["confirm"] == "erase";
+                view[nameof(StaffPage.AntiForgeryToken)] = sessions.AntiForgeryToken(session);
             }
             else if (q["email"].ToString() is { Length: > 0 } email)
             {
-                body.Append(StaffPages.Results(tenant, await support.FindByEmailAsync(staff, email, ct), ""));
+                view[nameof(StaffPage.Results)] = await support.FindByEmailAsync(staff, email, ct);
             }
             else if (q["institution"].ToString() is { Length: > 0 } institution)
             {
-                var page = await support.FindByAttributeAsync(staff, SearchField.Institution, institution, q["continuation"], ct);
-                body.Append(StaffPages.Results(tenant, page, "institution=" + Uri.EscapeDataString(institution)));
+                view[nameof(StaffPage.Results)] = await support.FindByAttributeAsync(staff, SearchField.Institution, institution, q["continuation"], ct);
+                view[nameof(StaffPage.NextQuery)] = "institution=" + Uri.EscapeDataString(institution);
             }
             else if (q["country"].ToString() is { Length: > 0 } country)
             {
-                var page = await support.FindByAttributeAsync(staff, SearchField.Country, country, q["continuation"], ct);
-                body.Append(StaffPages.Results(tenant, page, "country=" + Uri.EscapeDataString(country)));
+                view[nameof(StaffPage.Results)] = await support.FindByAttributeAsync(staff, SearchField.Country, country, q["continuation"], ct);
+                view[nameof(StaffPage.NextQuery)] = "country=" + Uri.EscapeDataString(country);
             }
         }
 
-        request.HttpContext.Response.Headers.CacheControl = "no-store";
-        return Html.Page(200, "Staff", $"<main class=\"staff\">{body}</main>");
+        return await pages.PageAsync<StaffPage>(200, frames.For("Staff", (StaffMember)view[nameof(StaffPage.Staff)]!, "staff"), view);
     }
 
     private async Task<IResult> ActAsync(HttpRequest request, string tenant, StaffSession session)
     {
         var ct = request.HttpContext.RequestAborted;
-        var form = await request.ReadFormAsync(ct);
+        var form = await Forms.ReadAsync(request, ct);
         if (!sessions.IsValidAntiForgeryToken(session, form["csrf"]))
         {
             throw new OnboardingException(ApiError.ParameterInvalid, "This form came from another page. Nothing was done.");
@@ -100,11 +110,11 @@ public sealed class StaffPageFunction(
         {
             case "recheck":
                 await support.RecheckAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.RecheckUsers, ct), userId, ct);
-                location = $"{StaffPages.Base(tenant)}?user={Uri.EscapeDataString(userId)}&done=recheck";
+                location = $"{StaffLinks.Base(tenant)}?user={Uri.EscapeDataString(userId)}&done=recheck";
                 break;
             case "erase" when form["confirm"] == "yes":
                 await support.EraseAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.EraseUsers, ct), userId, ct);
-                location = $"{StaffPages.Base(tenant)}?done=erased";
+                location = $"{StaffLinks.Base(tenant)}?done=erased";
                 break;
             default:
                 throw new OnboardingException(ApiError.ParameterInvalid, "Unknown or unconfirmed action. Nothing was done.");

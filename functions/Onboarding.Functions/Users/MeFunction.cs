@@ -8,7 +8,8 @@ using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;
 
-public sealed class MeFunction(MeService me, SelfService self, TenantCatalog tenants, BrowserCookies cookies, HttpResponder responder)
+public sealed class MeFunction(MeService me, SelfService self, TenantCatalog tenants, BrowserCookies cookies, PersonPages pages,
+    HttpResponder responder)
 {
     /// <summary>
     /// The caller's own record and onboarding status: for a bearer token of the tenant's provider
@@ -35,6 +36,6 @@ public sealed class MeFunction(MeService me, SelfService self, TenantCatalog ten
                 ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
             return Negotiation.WantsJson(request)
                 ? TypedResults.Json(UserBody.From(tenant, recorded), ApiJson.Options)
-                : Html.Page(200, "Your onboarding", SignInResponses.StatusPage(caller.Tenant, recorded, continueTo));
+                : await pages.StatusAsync(caller, recorded, continueTo);
         });
 }

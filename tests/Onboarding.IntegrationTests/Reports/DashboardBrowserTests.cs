@@ -132,6 +132,7 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
         Assert.True(new FileInfo(screenshot).Length > 0, $"empty screenshot at {screenshot}");
+        await Axe.AssertNoViolationsAsync(page);
 
         // Without JavaScript, with the same session: the same server-drawn charts.
         await using var noScriptContext = await _chromium.NewContextAsync(ct, javaScript: false, storageState: await context.StorageStateAsync(), timeoutMs: 30_000);

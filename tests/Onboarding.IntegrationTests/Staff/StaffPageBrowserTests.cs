@@ -67,15 +67,17 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
         Assert.True(new FileInfo(screenshot).Length > 0, $"empty screenshot at {screenshot}");
+        await Axe.AssertNoViolationsAsync(page);
 
         // Back to the search, find dave, erase him after confirming.
-        await page.Locator("main > header").GetByRole(AriaRole.Link, new() { Name = "Search", Exact = true }).ClickAsync();
+        await page.Locator("header.site nav").GetByRole(AriaRole.Link, new() { Name = "Search", Exact = true }).ClickAsync();
         await SearchByEmailAsync(page, "dave.social@gmail.com");
         await page.Locator("table.results").GetByRole(AriaRole.Link, new() { Name = "dave.social@gmail.com", Exact = true }).ClickAsync();
         await Expect(page.Locator("section.user")).ToHaveAttributeAsync("data-user", daveId);
         await page.GetByRole(AriaRole.Link, new() { Name = "Erase this user…" }).ClickAsync();
         var confirm = page.Locator("section.confirm");
         await Expect(confirm.GetByRole(AriaRole.Heading, new() { Level = 2 })).ToHaveTextAsync("Erase dave.social@gmail.com?");
+        await Axe.AssertNoViolationsAsync(page);
         Assert.Contains(await Service.UsersAsync("demo"), u => u.RowKey == daveId); // not before confirming
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Yes, erase" }).ClickAsync();
 
