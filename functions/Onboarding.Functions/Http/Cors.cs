@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Onboarding.Pages;
 using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Http;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Onboarding.Common;
+using Onboarding.Pages;
 using Onboarding.Pages.Errors;
 using Onboarding.Pages.Layout;
 using Onboarding.Tenants;
@@ -61,14 +62,7 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
     }
 
     /// <summary>The display name of the tenant the path names, when there is one by that id.</summary>
-    private string? TenantName(HttpRequest request)
-    {
-        var segments = request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        var tenantIndex = Array.IndexOf(segments, "tenants") + 1;
-        return tenantIndex > 0 && tenantIndex < segments.Length
-            ? tenants.All.FirstOrDefault(t => t.Id == segments[tenantIndex])?.DisplayName
-            : null;
-    }
+    private string? TenantName(HttpRequest request) => tenants.Find(Routes.TenantOf(request.Path.Value))?.DisplayName;
 
     /// <summary>Where a person can try again: the tenant's login, for failures a new attempt can fix.</summary>
     private static string? StartAgainLink(HttpRequest request, ApiError error)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Onboarding.Functions.Http;
+using Onboarding.Pages;
 using Onboarding.Functions.Users;
 using Onboarding.SignIn;
 

@@ -1,4 +1,5 @@
 using Onboarding.Functions.Http;
+using Onboarding.Pages;
 using Onboarding.Pages.Layout;
 using Onboarding.Staff;
 using Onboarding.Tenants;

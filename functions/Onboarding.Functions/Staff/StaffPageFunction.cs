@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
+using Onboarding.Pages;
 using Onboarding.Pages.Layout;
 using Onboarding.Pages.Staff;
 using Onboarding.Staff;
@@ -110,11 +111,11 @@ public sealed class StaffPageFunction(
         {
             case "recheck":
                 await support.RecheckAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.RecheckUsers, ct), userId, ct);
-                location = $"{StaffLinks.Base(tenant)}?user={Uri.EscapeDataString(userId)}&done=recheck";
+                location = $"{Routes.Staff(tenant)}?user={Uri.EscapeDataString(userId)}&done=recheck";
                 break;
             case "erase" when form["confirm"] == "yes":
                 await support.EraseAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.EraseUsers, ct), userId, ct);
-                location = $"{StaffLinks.Base(tenant)}?done=erased";
+                location = $"{Routes.Staff(tenant)}?done=erased";
                 break;
             default:
                 throw new OnboardingException(ApiError.ParameterInvalid, "Unknown or unconfirmed action. Nothing was done.");

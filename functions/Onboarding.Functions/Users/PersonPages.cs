@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Onboarding.Functions.Http;
+using Onboarding.Pages;
 using Onboarding.Pages.Layout;
 using Onboarding.Pages.Users;
 using Onboarding.Users;

@@ -1,7 +1,7 @@
-namespace Onboarding.Functions.Http;
+namespace Onboarding.Pages;
 
 /// <summary>
-/// The addresses of the service's own pages, for links, redirects and cookie-free navigation.
+/// The addresses of the service's own pages, for links and redirects: one place for every path.
 /// The prefix is host.json's <c>extensions.http.routePrefix</c> ("api").
 /// </summary>
 public static class Routes
@@ -16,6 +16,11 @@ public static class Routes
     public static string Me(string tenantId) => Tenant(tenantId, "me");
 
     public static string Staff(string tenantId) => Tenant(tenantId, "staff");
+
+    /// <summary>The login for the staff page: signs in for a staff session, not as the person.</summary>
+    public static string StaffLogin(string tenantId) => Login(tenantId) + "?for=staff";
+
+    public static string Reports(string tenantId) => Tenant(tenantId, "reports");
 
     public static string SignOut(string tenantId) => Tenant(tenantId, "logout");
 
