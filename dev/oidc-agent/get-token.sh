@@ -65,8 +65,11 @@ CURL=(curl -sS --fail --max-time 10 -c "$WORK/cookies" -b "$WORK/cookies")
 agent_env=$(oidc-agent --socket-path="$WORK/agent.sock" --quiet --no-autoreauthenticate) \
   || die "oidc-agent did not start"
 eval "$agent_env" >/dev/null
-[ -n "${OIDCD_PID:-}" ] && [ -S "${OIDC_SOCK:-}" ] || die "oidc-agent started but told no socket/pid: $agent_env"
+[ -n "${OIDCD_PID:-}" ] && [ -n "${OIDC_SOCK:-}" ] || die "oidc-agent started but told no socket/pid: $agent_env"
 export OIDC_SOCK OIDCD_PID
+# It prints its socket before its daemon has created it: wait for it (a busy machine needs a moment).
+for _ in $(seq 1 50); do [ -S "$OIDC_SOCK" ] && break; sleep 0.1; done
+[ -S "$OIDC_SOCK" ] || die "oidc-agent's socket $OIDC_SOCK did not appear within 5 s"
 
 # oidc-gen: pre-registered public client (an EMPTY --client-secret, else it asks for one in a loop
 # when stdin is closed), device flow, no browser, no prompts. It asks for redirect URIs even for
