@@ -193,6 +193,12 @@ ${form}<p><button autofocus type="submit" form="op.logoutForm" value="yes" name=
       device_authorization: '/protocol/openid-connect/auth/device',
       code_verification: '/device',
     },
+    // Access tokens stay opaque (one hour, expires_in 3600). oidc-provider v9 issues JWT access tokens
+    // only for a resource server (features.resourceIndicators): those always carry an aud, are not
+    // stored, and its userinfo endpoint refuses them ("token audience prevents accessing the userinfo
+    // endpoint"; lib/models/formats/jwt.js: "for Access Tokens without audience (only usable at the
+    // userinfo_endpoint) use an opaque format"). The service checks bearer tokens at userinfo, as
+    // openEO back-ends do with EGI Check-in's JWTs, so here they must be userinfo tokens.
     ttl: {
       AccessToken: 3600,
       ClientCredentials: 3600,
@@ -248,6 +254,7 @@ ${form}<p><button autofocus type="submit" form="op.logoutForm" value="yes" name=
           if (raw.length > 56 * 1024) ctx.throw(413);
         }
         const form = new URLSearchParams(raw);
+        if (DEBUG) console.error(`idp[${realm}] debug:   form parameters: ${[...new Set(form.keys())].join(' ')}`);
         if (!form.has('client_id') || form.get('client_id') === clientId) {
           form.set('client_id', clientId);
           delete ctx.req.headers.authorization;
