@@ -35,6 +35,8 @@ for tool in oidc-agent oidc-gen oidc-token curl; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/oidc-agent-dev.XXXXXX")
+# The agent's UNIX socket lives in there: its path must stay under the 108-byte limit.
+[ ${#WORK} -le 80 ] || { rm -rf "$WORK"; die "TMPDIR is too long for a UNIX socket path ($WORK); use a shorter TMPDIR"; }
 chmod 700 "$WORK"
 GEN_PID=
 cleanup() {
