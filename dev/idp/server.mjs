@@ -35,6 +35,8 @@ const SECRETS = {
 };
 const ORIGIN = `http://${PUBLIC_HOST}:${PORT}`;
 const CLI_REDIRECT_URI = 'http://127.0.0.1/dev-cli/callback';
+// IDP_DEBUG=1: log the shape of client authentication on POSTs to the protocol endpoints (never a secret).
+const DEBUG = process.env.IDP_DEBUG === '1';
 const SCOPES = ['openid', 'offline_access', 'profile', 'email',
   'eduperson_entitlement', 'eduperson_scoped_affiliation', 'voperson_id'];
 
@@ -191,6 +193,12 @@ ${form}<p><button autofocus type="submit" form="op.logoutForm" value="yes" name=
       device_authorization: '/protocol/openid-connect/auth/device',
       code_verification: '/device',
     },
+    // Access tokens stay opaque (one hour, expires_in 3600). oidc-provider v9 issues JWT access tokens
+    // only for a resource server (features.resourceIndicators): those always carry an aud, are not
+    // stored, and its userinfo endpoint refuses them ("token audience prevents accessing the userinfo
+    // endpoint"; lib/models/formats/jwt.js: "for Access Tokens without audience (only usable at the
+    // userinfo_endpoint) use an opaque format"). The service checks bearer tokens at userinfo, as
+    // openEO back-ends do with EGI Check-in's JWTs, so here they must be userinfo tokens.
     ttl: {
       AccessToken: 3600,
       ClientCredentials: 3600,
@@ -217,6 +225,47 @@ ${form}<p><button autofocus type="submit" form="op.logoutForm" value="yes" name=
     },
   });
   provider.on('server_error', (ctx, err) => console.error(`idp[${realm}] server_error:`, err));
+
+  // Public clients that authenticate with an EMPTY secret in HTTP Basic, as oidc-agent does for a
+  // client without a secret: `Authorization: Basic base64("openeo-cli:")`. Keycloak (EGI Check-in)
+  // treats that as the public client; oidc-provider v9 has no option for it and always answers
+  // invalid_request "client_secret must be provided in the Authorization header" (shared/client_auth.js).
+  // So this middleware, before the provider's routes, turns such a request into the form a public
+  // client is expected to send: the header is dropped and client_id moves into the form body. Only
+  // for clients registered with token_endpoint_auth_method 'none'; a non-empty secret, another
+  // client or a client_id in the body that disagrees is left untouched for the provider to judge.
+  // oidc-provider then reads the body from req.body (it warns once that a body was pre-parsed).
+  const publicClients = new Set(clients.filter((c) => c.token_endpoint_auth_method === 'none').map((c) => c.client_id));
+  provider.use(async (ctx, next) => {
+    const basic = ctx.method === 'POST' ? /^basic\s+(\S+)$/i.exec(ctx.get('authorization')) : null;
+    if (basic) {
+      const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+      const i = decoded.indexOf(':');
+      const clientId = i > 0 ? decodeURIComponent(decoded.slice(0, i).replace(/\+/g, '%20')) : undefined;
+      const emptySecret = i > 0 && i === decoded.length - 1;
+      if (DEBUG) {
+        console.error(`idp[${realm}] debug: POST ${ctx.path} Authorization: Basic client_id=${clientId ?? '(none)'} `
+          + `secret=${emptySecret ? 'empty' : 'present'}`);
+      }
+      if (emptySecret && publicClients.has(clientId) && ctx.is('application/x-www-form-urlencoded')) {
+        let raw = '';
+        for await (const chunk of ctx.req) {
+          raw += chunk;
+          if (raw.length > 56 * 1024) ctx.throw(413);
+        }
+        const form = new URLSearchParams(raw);
+        if (DEBUG) console.error(`idp[${realm}] debug:   form parameters: ${[...new Set(form.keys())].join(' ')}`);
+        if (!form.has('client_id') || form.get('client_id') === clientId) {
+          form.set('client_id', clientId);
+          delete ctx.req.headers.authorization;
+        }
+        ctx.req.body = form.toString();
+      }
+    } else if (DEBUG && ctx.method === 'POST' && ctx.path.startsWith('/protocol/')) {
+      console.error(`idp[${realm}] debug: POST ${ctx.path} Authorization: ${ctx.get('authorization') ? ctx.get('authorization').split(' ')[0] : '(none)'}`);
+    }
+    await next();
+  });
   return { realm, issuer, prefix, provider, callback: provider.callback() };
 }
 
