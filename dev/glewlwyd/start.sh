@@ -96,7 +96,7 @@ curl -fsS -o /dev/null "$BASE/config" || fail "glewlwyd did not answer on $BASE 
 ADMIN_JAR="$STATE_DIR/admin.cookies"
 api() { # api JAR METHOD PATH [JSON]
   local jar=$1 method=$2 path=$3 body=${4:-} out code
-  out=$(mktemp)
+  out=$(mktemp -p "$STATE_DIR" api.XXXXXX)
   code=$(curl -sS -o "$out" -w '%{http_code}' -b "$jar" -c "$jar" -X "$method" \
     -H 'Content-Type: application/json' ${body:+--data-binary "$body"} "$BASE/api$path") || code=000
   if [ "$code" != 200 ]; then
@@ -107,19 +107,19 @@ api() { # api JAR METHOD PATH [JSON]
 }
 api "$ADMIN_JAR" POST /auth/ '{"username":"admin","password":"password"}' || fail "admin login failed"
 
-jq -c '.[]' "$HERE/scopes.json" | while read -r s; do api "$ADMIN_JAR" POST /scope/ "$s"; done || fail "adding scopes failed"
+jq -c '.[]' "$HERE/scopes.json" | while read -r s; do api "$ADMIN_JAR" POST /scope/ "$s" || exit 1; done || fail "adding scopes failed"
 
 plugin=$(jq -c --arg iss "$ISSUER" --arg jwks "$JWKS" --arg kid "$KID_RS256" \
   '.parameters.iss=$iss | .parameters["jwks-private"]=$jwks | .parameters["default-kid"]=$kid' "$HERE/oidc-plugin.json")
 api "$ADMIN_JAR" POST /mod/plugin/ "$plugin" || fail "adding the OIDC plugin failed"
 
-jq -c '.[]' "$HERE/users.json" | while read -r u; do api "$ADMIN_JAR" POST /user/ "$u"; done || fail "adding users failed"
+jq -c '.[]' "$HERE/users.json" | while read -r u; do api "$ADMIN_JAR" POST /user/ "$u" || exit 1; done || fail "adding users failed"
 
 jq -c --arg secret "$GLEWLWYD_CLIENT_SECRET" --arg redirect "$REDIRECT_URI" \
   --arg kdef "$KID_DEFAULT_CLIENT" --arg kes "$KID_ES256" --arg kps "$KID_PS256" '
   .[] | .client_secret=$secret | .redirect_uri=[$redirect]
       | .sign_kid = (if .sign_kid=="@KID_DEFAULT_CLIENT@" then $kdef elif .sign_kid=="@KID_ES256@" then $kes else $kps end)' \
-  "$HERE/clients.json" | while read -r c; do api "$ADMIN_JAR" POST /client/ "$c"; done || fail "adding clients failed"
+  "$HERE/clients.json" | while read -r c; do api "$ADMIN_JAR" POST /client/ "$c" || exit 1; done || fail "adding clients failed"
 
 # Consent: each user grants the scopes to each client now, so /auth never asks.
 # (The grant API takes a space-separated list, although API.md says comma.)
