@@ -135,6 +135,13 @@ jq -e '(.claims | has("eduperson_entitlement") | not) and .claims.voperson_id ==
 echo "   hugo: no eduperson_entitlement claim"
 
 step "negative checks"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary '{"username":"gina","password":"wrong"}' "$BASE/api/auth/")
+echo "login with a wrong password: HTTP $code"; [ "$code" = 401 ] || die "wrong password not refused with 401"
+loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -b "$STATE_DIR/hugo.jar" \
+  "$ISSUER/auth?response_type=code&client_id=onboarding-glewlwyd&redirect_uri=$(urlenc "$REDIRECT_URI")&scope=openid&state=s&nonce=n&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")
+echo "authorize with a valid session but without g_continue: -> ${loc%%\?*}"
+[[ $loc == "$BASE/login.html?"* ]] || die "expected the login page redirect even with a session"
 code=$(curl -sS -o /dev/null -w '%{http_code}' -u "onboarding-glewlwyd:wrong" -d grant_type=authorization_code -d code=x \
   --data-urlencode "redirect_uri=$REDIRECT_URI" "$ISSUER/token")
 echo "token with a wrong client secret: HTTP $code"; [ "$code" = 403 ] || [ "$code" = 401 ] || [ "$code" = 400 ] || die "wrong secret accepted?"
