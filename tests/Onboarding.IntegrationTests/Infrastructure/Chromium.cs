@@ -78,7 +78,7 @@ public sealed class Chromium : IAsyncDisposable
         await page.Locator($"button[name=account][value={account}]").ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(staffUrl) + "$"));
-        await Expect(page.Locator("main > header")).ToContainTextAsync($"Signed in as staff ({role})");
+        await Expect(page.Locator("header.site")).ToContainTextAsync($"Signed in as staff: {role}");
     }
 
     public async ValueTask DisposeAsync()

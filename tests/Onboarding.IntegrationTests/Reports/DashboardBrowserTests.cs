@@ -213,7 +213,7 @@ public sealed class DashboardAccessTests(DevProviderHost host) : IClassFixture<D
             Assert.Equal(HttpStatusCode.OK, staffPage.StatusCode);
             Assert.Equal(new Uri(Service.BaseUrl, "api/tenants/demo/staff"), url);
             var html = await staffPage.Content.ReadAsStringAsync(ct);
-            Assert.Contains("Signed in as staff (support)", html, StringComparison.Ordinal);
+            Assert.Contains("Signed in as staff: support", html, StringComparison.Ordinal);
             Assert.DoesNotContain("/reports", html, StringComparison.Ordinal);
         }
 

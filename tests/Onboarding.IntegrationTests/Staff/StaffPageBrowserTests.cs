@@ -158,7 +158,7 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         await using var context = await _chromium.NewContextAsync(ct, javaScript: false, storageState: session);
         var noScript = await context.NewPageAsync();
         await noScript.GotoAsync(StaffUrl);
-        await Expect(noScript.Locator("main > header")).ToContainTextAsync("Signed in as staff (support)");
+        await Expect(noScript.Locator("header.site")).ToContainTextAsync("Signed in as staff: support");
 
         // The search form submits and the results render, all without script.
         await SearchByEmailAsync(noScript, "bob@uni-bonn.de");
