@@ -9,17 +9,22 @@ cd "$ROOT"
 require_tools
 trap stop_services EXIT
 install_node_packages
-install_chromium
+install_debian_packages
 
 RESULTS="$ROOT/.artifacts/test-results"
 rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 export ONBOARDING_TEST_ARTIFACTS="$ROOT/.artifacts"
 
+AZURITE_PORT=$(free_port); IDP_PORT=$(free_port); PARTNER_PORT=$(free_port); SERVICE_PORT=$(free_port)
+GLEWLWYD_PORT=$(free_port)
+export_dev_secrets
+# Glewlwyd seeds itself for a few seconds: it starts while the build runs.
+say "Starting Glewlwyd :$GLEWLWYD_PORT (an independent OpenID provider)"
+start_glewlwyd "$GLEWLWYD_PORT" "http://127.0.0.1:$SERVICE_PORT"
+
 say "Building (warnings are errors)"
 dotnet build Onboarding.sln -nologo -v q -clp:ErrorsOnly
 
-AZURITE_PORT=$(free_port); IDP_PORT=$(free_port); PARTNER_PORT=$(free_port); SERVICE_PORT=$(free_port)
-export_dev_secrets
 say "Starting Azurite :$AZURITE_PORT, identity provider :$IDP_PORT, partner :$PARTNER_PORT"
 start_azurite "$AZURITE_PORT"
 start_idp "$IDP_PORT" "http://127.0.0.1:$SERVICE_PORT"
@@ -31,6 +36,8 @@ ONBOARDING_TEST_STORAGE=$(azurite_connection_string "$AZURITE_PORT")
 export ONBOARDING_TEST_IDP="http://localhost:$IDP_PORT"
 export ONBOARDING_TEST_PARTNER="http://127.0.0.1:$PARTNER_PORT"
 export ONBOARDING_TEST_SERVICE_PORT=$SERVICE_PORT
+wait_for_glewlwyd
+export ONBOARDING_TEST_GLEWLWYD="$GLEWLWYD_ISSUER"
 
 status=0
 say "Running .NET tests"

@@ -22,19 +22,26 @@ install_node_packages() {
   fi
 }
 
-# Debian's Chromium for the browser tests: Playwright drives /usr/bin/chromium and never downloads
-# a browser. Installed only when missing (as root, or through sudo); the package lists are refreshed
-# only when the install fails, as on a fresh machine. apt's output goes to .dev/apt.log.
-install_chromium() {
-  [ -x /usr/bin/chromium ] && return 0
-  say "Installing Chromium (Debian package)"
+# Debian packages the tests use, installed only when missing, in one apt-get call (parallel calls
+# would fight over dpkg's lock): Chromium for the browser tests (Playwright drives /usr/bin/chromium
+# and never downloads a browser), oidc-agent (the EGI community's token tool), and Glewlwyd with the
+# tools its start script uses (an independent OpenID provider). As root, or through sudo; the package
+# lists are refreshed only when the install fails, as on a fresh machine. apt's output: .dev/apt.log.
+install_debian_packages() {
+  local wanted=() 
+  [ -x /usr/bin/chromium ] || wanted+=(chromium)
+  command -v oidc-gen >/dev/null || wanted+=(oidc-agent-cli)
+  command -v glewlwyd >/dev/null || wanted+=(glewlwyd)
+  local tool; for tool in sqlite3 jq curl openssl; do command -v "$tool" >/dev/null || wanted+=("$tool"); done
+  [ ${#wanted[@]} -eq 0 ] && return 0
+  say "Installing Debian packages: ${wanted[*]}"
   mkdir -p "$STATE_DIR"
   local log="$STATE_DIR/apt.log"
   local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0)
   [ "$(id -u)" -eq 0 ] || apt=(sudo "${apt[@]}")
-  "${apt[@]}" install --no-install-recommends chromium >"$log" 2>&1 || {
-    "${apt[@]}" update >>"$log" 2>&1 && "${apt[@]}" install --no-install-recommends chromium >>"$log" 2>&1
-  } || { tail -n 20 "$log" >&2; die "could not install Chromium (apt-get install chromium; log: $log)"; }
+  "${apt[@]}" install --no-install-recommends "${wanted[@]}" >"$log" 2>&1 || {
+    "${apt[@]}" update >>"$log" 2>&1 && "${apt[@]}" install --no-install-recommends "${wanted[@]}" >>"$log" 2>&1
+  } || { tail -n 20 "$log" >&2; die "could not install ${wanted[*]} (apt-get; log: $log)"; }
   [ -x /usr/bin/chromium ] || die "the chromium package did not provide /usr/bin/chromium"
 }
 
@@ -74,6 +81,21 @@ start_idp() { # PORT SERVICE_BASE_URLS
   wait_for_port idp "$1"
 }
 
+# start_glewlwyd PORT SERVICE_BASE_URL: Glewlwyd (Debian) seeded from dev/glewlwyd/, in the
+# background; wait_for_glewlwyd waits for it and sets GLEWLWYD_ISSUER.
+start_glewlwyd() {
+  mkdir -p "$STATE_DIR"
+  "$ROOT/dev/glewlwyd/start.sh" "$1" "$STATE_DIR/glewlwyd" "$2" >"$STATE_DIR/glewlwyd-start.log" 2>&1 &
+  GLEWLWYD_STARTER=$!
+}
+
+wait_for_glewlwyd() {
+  wait "$GLEWLWYD_STARTER" || { tail -n 30 "$STATE_DIR/glewlwyd-start.log" >&2; die "Glewlwyd did not start (log: $STATE_DIR/glewlwyd-start.log)"; }
+  PIDS+=("$(cat "$STATE_DIR/glewlwyd/glewlwyd.pid")")
+  GLEWLWYD_ISSUER=$(sed -n 's/^glewlwyd ready //p' "$STATE_DIR/glewlwyd-start.log")
+  [ -n "$GLEWLWYD_ISSUER" ] || die "Glewlwyd started but did not say its issuer (log: $STATE_DIR/glewlwyd-start.log)"
+}
+
 start_partner() { # PORT IDP_PORT
   PARTNER_PORT=$1 PARTNER_ISSUER="http://localhost:$2/realms/demo" start partner node "$ROOT/dev/partner/server.mjs"
   wait_for_port partner "$1"
@@ -85,6 +107,9 @@ azurite_connection_string() { # PORT — Azurite's well-known development accoun
 
 stop_services() {
   local pid
+  # Glewlwyd may still be starting (a failed build exits early): its starter and pid file too.
+  if [ -n "${GLEWLWYD_STARTER:-}" ]; then kill "$GLEWLWYD_STARTER" 2>/dev/null || true; wait "$GLEWLWYD_STARTER" 2>/dev/null || true; fi
+  if [ -f "$STATE_DIR/glewlwyd/glewlwyd.pid" ]; then PIDS+=("$(cat "$STATE_DIR/glewlwyd/glewlwyd.pid")"); rm -f "$STATE_DIR/glewlwyd/glewlwyd.pid"; fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   PIDS=()
@@ -95,7 +120,9 @@ export_dev_secrets() {
   DEMO_CLIENT_SECRET=$(random_secret)
   OTHER_CLIENT_SECRET=$(random_secret)
   PARTNER_CLIENT_SECRET=$(random_secret)
-  export DEMO_CLIENT_SECRET OTHER_CLIENT_SECRET PARTNER_CLIENT_SECRET
+  # Glewlwyd's clients: a base64 secret, so '+', '/' and '=' go through every client authentication.
+  GLEWLWYD_CLIENT_SECRET=$(random_secret)
+  export DEMO_CLIENT_SECRET OTHER_CLIENT_SECRET PARTNER_CLIENT_SECRET GLEWLWYD_CLIENT_SECRET
   export TenantSecrets__demo=$DEMO_CLIENT_SECRET TenantSecrets__other=$OTHER_CLIENT_SECRET
   export PartnerSecrets__terrascope=$PARTNER_CLIENT_SECRET
   export Privacy__HmacSecret=${Privacy__HmacSecret:-$(random_secret)}

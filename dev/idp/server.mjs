@@ -14,6 +14,9 @@ import Provider, { interactionPolicy } from 'oidc-provider';
 
 const { accounts } = JSON.parse(readFileSync(new URL('./accounts.json', import.meta.url), 'utf8'));
 const REALMS = ['demo', 'other'];
+// Realms whose clients get userinfo as a signed JWT (OIDC Core §5.3.2), as some certified providers
+// answer; the others answer JSON, so the suite meets both forms.
+const SIGNED_USERINFO_REALMS = (process.env.SIGNED_USERINFO_REALMS ?? 'other').split(',').filter(Boolean);
 
 // ---- configuration from the environment ----
 const PORT = Number(process.env.IDP_PORT || 7080);
@@ -92,8 +95,10 @@ function createRealm(realm) {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `${realm}-${randomUUID()}`, use: 'sig', alg: 'RS256' };
 
+  const signedUserinfo = SIGNED_USERINFO_REALMS.includes(realm) ? { userinfo_signed_response_alg: 'RS256' } : {};
   const clients = [
     {
+      ...signedUserinfo,
       client_id: `onboarding-${realm}`,
       client_secret: SECRETS[realm],
       token_endpoint_auth_method: 'client_secret_basic',
@@ -104,6 +109,7 @@ function createRealm(realm) {
       post_logout_redirect_uris: SERVICE_BASE_URLS.map((b) => `${b}/api/tenants/${realm}/signed-out`),
     },
     { // like the openEO python client's default public client
+      ...signedUserinfo,
       client_id: 'openeo-cli',
       token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
@@ -168,6 +174,7 @@ function createRealm(realm) {
       },
       revocation: { enabled: true, allowedPolicy: (ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
+      jwtUserinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         // Without an id_token_hint the person confirms, as Keycloak asks too.

@@ -30,6 +30,8 @@ public static class ServiceRegistration
             sp.GetRequiredService<IOptions<SignInOptions>>().Value.TenantsFile,
             sp.GetRequiredService<IConfiguration>())));
         services.AddHostedService<StartupChecks>();
+        services.AddSingleton<Operations.TenantChecker>();
+        services.AddHostedService<Operations.TenantCheckAtStart>();
 
         services.AddHttpClient(ProviderMetadata.HttpClientName, http => http.DefaultRequestHeaders.UserAgent.ParseAdd("openeo-onboarding/1.0"))
             .AddStandardResilienceHandler(resilience =>
@@ -56,7 +58,9 @@ public static class ServiceRegistration
         services.AddSingleton<CallbackHandler>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SignInRecorder>();
-        services.AddSingleton<TokenSightings>();
+        services.AddSingleton<SubjectAliases>();
+        services.AddSingleton<IdentityResolver>();
+        services.AddSingleton<SignedUserInfo>();
         services.AddSingleton<BearerAuthenticator>();
         services.AddSingleton<MeService>();
         services.AddMemoryCache();

@@ -58,6 +58,13 @@ public sealed record ApiError(string Code, int Status, string Title)
     public static readonly ApiError OidcProviderUnavailable =
         new("OidcProviderUnavailable", 503, "The identity provider cannot be reached right now. Please try again in a minute.");
 
+    /// <summary>
+    /// The tenant's provider answers, but not as its configuration says (issuer, endpoint hosts,
+    /// client authentication): not an outage, so no "try again in a minute". Operators are told in the log.
+    /// </summary>
+    public static readonly ApiError OidcProviderMisconfigured =
+        new("OidcProviderMisconfigured", 502, "Sign-in to this platform is misconfigured at the moment. Its operators have been told; please try again later.");
+
     public static readonly ApiError Internal =
         new("Internal", 500, "Something went wrong on our side. Please try again later.");
 }

@@ -14,6 +14,7 @@ public sealed record PersonalData(
     DateTimeOffset ExpiresAt,
     int RetentionDays,
     bool EmailLookupEntry,
+    bool SubjectAliasEntry,
     PartnerRecheck? PartnerRecheck,
     string NotStored);
 
@@ -30,7 +31,7 @@ public sealed record StoredRecord(
 
 public sealed record PartnerRecheck(DateTimeOffset DueAt, DateTimeOffset Until);
 
-public sealed class DataExport(UserStore users, EmailIndex emails, TableStore tables)
+public sealed class DataExport(UserStore users, EmailIndex emails, SubjectAliases aliases, TableStore tables)
 {
     public const string NotStoredNote =
         "No tokens, passwords, names or entitlement values are stored. Login attempts are kept 10 minutes and hold no personal data.";
@@ -44,13 +45,14 @@ public sealed class DataExport(UserStore users, EmailIndex emails, TableStore ta
         }
 
         var inEmailIndex = user.Email is { } email && (await emails.FindAsync(tenant.Id, email, cancellationToken)).Contains(userId);
+        var aliased = user.AliasKey is { } alias && await aliases.FindAsync(tenant.Id, alias, cancellationToken) == userId;
         var rechecks = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
         var recheck = await rechecks.GetEntityIfExistsAsync<PartnerRecheckEntity>(tenant.Id, userId, cancellationToken: cancellationToken);
 
         return new PersonalData(tenant.Id, userId,
             new StoredRecord(user.Issuer, user.Subject, user.Email, user.Institution, user.Country,
                 user.FirstSignInAt, user.LastSignInAt, user.SignInCount, user.Status),
-            user.ExpiresAt, (int)tenant.Retention.PersonalData.TotalDays, inEmailIndex,
+            user.ExpiresAt, (int)tenant.Retention.PersonalData.TotalDays, inEmailIndex, aliased,
             recheck.HasValue ? new PartnerRecheck(recheck.Value!.DueAt, recheck.Value.Until) : null,
             NotStoredNote);
     }

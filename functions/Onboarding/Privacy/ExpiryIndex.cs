@@ -17,6 +17,9 @@ public sealed class ExpiryEntity : TableRow
     /// even when a crash left the row without its user record.
     /// </summary>
     public string? EmailKey { get; set; }
+
+    /// <summary>The user's subject-alias key, for the same reason.</summary>
+    public string? AliasKey { get; set; }
 }
 
 public static class ExpiryKinds
@@ -35,11 +38,16 @@ public sealed class ExpiryIndex(TableStore tables)
     public static string KeyOf(ExpiryEntity entity) => entity.RowKey[(entity.RowKey.IndexOf('_', StringComparison.Ordinal) + 1)..];
 
     public async Task AddAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, string? emailKey,
-        CancellationToken cancellationToken)
+        string? aliasKey, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
-        await table.UpsertEntityAsync(new ExpiryEntity { PartitionKey = Partition(tenantId, expiresAt), RowKey = Row(kind, key), EmailKey = emailKey },
-            TableUpdateMode.Replace, cancellationToken);
+        await table.UpsertEntityAsync(new ExpiryEntity
+        {
+            PartitionKey = Partition(tenantId, expiresAt),
+            RowKey = Row(kind, key),
+            EmailKey = emailKey,
+            AliasKey = aliasKey,
+        }, TableUpdateMode.Replace, cancellationToken);
     }
 
     public async Task RemoveAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)

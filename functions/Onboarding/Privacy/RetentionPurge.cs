@@ -20,6 +20,7 @@ public sealed partial class RetentionPurge(
     UserStore users,
     UserEraser eraser,
     EmailIndex emails,
+    Users.SubjectAliases aliases,
     Staff.AuditTrail audit,
     Uptake.UptakeCounter uptake,
     TimeProvider time,
@@ -61,6 +62,12 @@ public sealed partial class RetentionPurge(
                     {
                         // A record that never got written, or one erased by a run that then crashed.
                         await emails.RemoveKeyAsync(tenant.Id, emailKey, userId, ct);
+                    }
+
+                    if (user is null && entry.AliasKey is { } aliasKey
+                        && await aliases.FindAsync(tenant.Id, aliasKey, ct) == userId)
+                    {
+                        await aliases.RemoveAsync(tenant.Id, aliasKey, ct);
                     }
 
                     if (user is null || ExpiryIndex.Partition(tenant.Id, user.ExpiresAt) != entry.PartitionKey)

@@ -6,8 +6,8 @@ using Onboarding.Users;
 namespace Onboarding.Privacy;
 
 /// <summary>
-/// Removes every personal item of one user in one tenant: the record, the email index row, the expiry
-/// entry and the partner re-check. Anonymous aggregates stay. Safe to repeat and to resume: the
+/// Removes every personal item of one user in one tenant: the record, the email index row, the subject
+/// alias, the expiry entry and the partner re-check. Anonymous aggregates stay. Safe to repeat and to resume: the
 /// record goes last but one, so a crash leaves it there for the next attempt to find again.
 /// </summary>
 public sealed partial class UserEraser(
@@ -15,6 +15,7 @@ public sealed partial class UserEraser(
     EmailIndex emails,
     ExpiryIndex expiries,
     PartnerRecheckStore rechecks,
+    Users.SubjectAliases aliases,
     Uptake.UptakeCounter uptake,
     Pseudonymizer pseudonyms,
     ILogger<UserEraser> logger)
@@ -61,6 +62,13 @@ public sealed partial class UserEraser(
             }
 
             return false;
+        }
+
+        // After the record: a sign-in racing this one keeps its alias; an orphan left by a crash here
+        // is still named by the expiry entry, which goes last.
+        if (user.AliasKey is { } alias)
+        {
+            await aliases.RemoveAsync(tenantId, alias, cancellationToken);
         }
 
         await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, user.ExpiresAt, cancellationToken);

@@ -8,8 +8,7 @@ namespace Onboarding.SignIn;
 
 /// <summary>A caller of the API, proven by a bearer token the tenant's provider accepted.</summary>
 /// <param name="Claims">The provider's userinfo for the token.</param>
-/// <param name="FirstSighting">True the first time this token is used here (it counts as a sign-in).</param>
-public sealed record BearerCaller(Tenant Tenant, JsonElement Claims, bool FirstSighting);
+public sealed record BearerCaller(Tenant Tenant, JsonElement Claims);
 
 /// <summary>
 /// Validates <c>Authorization: Bearer &lt;token&gt;</c> and the openEO form
@@ -22,7 +21,6 @@ public sealed partial class BearerAuthenticator(
     TenantCatalog tenants,
     ProviderMetadata metadata,
     ProviderClient provider,
-    TokenSightings sightings,
     IMemoryCache cache,
     TimeProvider time,
     Microsoft.Extensions.Logging.ILogger<BearerAuthenticator> logger)
@@ -38,13 +36,14 @@ public sealed partial class BearerAuthenticator(
         var key = (nameof(BearerAuthenticator), tenant.Id, tokenHash);
         if (cache.TryGetValue(key, out JsonElement cached))
         {
-            return new BearerCaller(tenant, cached, FirstSighting: false);
+            return new BearerCaller(tenant, cached);
         }
 
         var providerMetadata = await metadata.GetAsync(tenant, cancellationToken);
-        if (await provider.GetUserInfoAsync(providerMetadata, token, cancellationToken) is not { } claims)
+        var answer = await provider.GetUserInfoAsync(tenant, providerMetadata, token, audience: null, cancellationToken);
+        if (answer.Claims is not { } claims)
         {
-            LogRefused(tenant.Id);
+            LogRefused(tenant.Id, answer.Refusal!);
             throw new OnboardingException(ApiError.TokenInvalid);
         }
 
@@ -56,8 +55,7 @@ public sealed partial class BearerAuthenticator(
             cache.Set(key, claims, cacheFor);
         }
 
-        var first = await sightings.FirstSightingAsync(tenant.Id, tokenHash, expiresAt, cancellationToken);
-        return new BearerCaller(tenant, claims, first);
+        return new BearerCaller(tenant, claims);
     }
 
     /// <summary>The token from the header, or the openEO error the header deserves.</summary>
@@ -116,6 +114,6 @@ public sealed partial class BearerAuthenticator(
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
-        Message = "Bearer token refused by the provider of tenant {Tenant}")]
-    private partial void LogRefused(string tenant);
+        Message = "Bearer token refused for tenant {Tenant}: {Reason}")]
+    private partial void LogRefused(string tenant, string reason);
 }

@@ -123,22 +123,22 @@ public sealed partial class CallbackHandler(
         var validation = await idTokens.ValidateAsync(tenant, tokens.IdentityToken, attempt.Nonce, cancellationToken);
         var idToken = validation.Token ?? throw Fail(ApiError.IdTokenInvalid, validation.Failure!);
 
-        var userInfo = await provider.GetUserInfoAsync(providerMetadata, tokens.AccessToken!, cancellationToken)
-            ?? throw Fail(ApiError.UserInfoInvalid, "userinfo refused the access token");
+        var answer = await provider.GetUserInfoAsync(tenant, providerMetadata, tokens.AccessToken!, tenant.ClientId, cancellationToken);
+        var userInfo = answer.Claims ?? throw Fail(ApiError.UserInfoInvalid, answer.Refusal!);
         if (ProfileMapper.Text(userInfo, "sub") != idToken.Subject)
         {
             throw Fail(ApiError.UserInfoInvalid, "userinfo sub differs from the id token's");
         }
 
         var claims = Merge(idToken, userInfo);
+        var profile = ProfileMapper.Map(tenant, claims) ?? throw Fail(ApiError.UserInfoInvalid, $"no {tenant.UserKeyClaim} claim");
         if (attempt.Purpose == LoginStarter.StaffPurpose)
         {
-            var profile = ProfileMapper.Map(tenant, claims) ?? throw Fail(ApiError.UserInfoInvalid, $"no {tenant.UserKeyClaim} claim");
             return new SignInResult(tenant, null, null,
                 new StaffSignIn(profile.UserId, tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement"))));
         }
 
-        var recorded = await recorder.RecordAsync(tenant, claims, "callback", cancellationToken);
+        var recorded = await recorder.RecordAsync(tenant, profile, claims, SignInChannel.Callback, cancellationToken);
         return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
     }
 

@@ -12,15 +12,6 @@ namespace Onboarding.SignIn;
 /// </summary>
 public sealed class IdTokenValidator(ProviderMetadata metadata, TimeProvider time, IOptions<SignInOptions> options)
 {
-    // Asymmetric algorithms only: "none" and HMAC (which would let a public key act as a shared
-    // secret) are refused before any key is tried.
-    private static readonly string[] AllowedAlgorithms =
-    [
-        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
-        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
-        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
-    ];
-
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     public async Task<IdTokenValidation> ValidateAsync(Tenant tenant, string? idToken, string expectedNonce,
@@ -31,13 +22,20 @@ public sealed class IdTokenValidator(ProviderMetadata metadata, TimeProvider tim
             return IdTokenValidation.Refused("no id_token in the token response");
         }
 
+        // The algorithm is judged from the header before any key is looked for: an EdDSA or HS512
+        // token is refused for its algorithm, and the log says so (not "key not found").
+        if (TokenPolicy.RefuseHeader(idToken) is { } refused)
+        {
+            return IdTokenValidation.Refused(refused);
+        }
+
         var skew = options.Value.ClockSkew;
         var parameters = new TokenValidationParameters
         {
             IssuerSigningKeys = (await metadata.GetAsync(tenant, cancellationToken)).SigningKeys,
             ValidIssuer = tenant.Issuer,
             ValidAudience = tenant.ClientId,
-            ValidAlgorithms = AllowedAlgorithms,
+            ValidAlgorithms = TokenPolicy.AllowedAlgorithms,
             RequireSignedTokens = true,
             RequireExpirationTime = true,
             ValidateLifetime = true,
@@ -63,7 +61,7 @@ public sealed class IdTokenValidator(ProviderMetadata metadata, TimeProvider tim
         }
         if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
         {
-            return IdTokenValidation.Refused(result.Exception?.GetType().Name ?? "invalid token");
+            return IdTokenValidation.Refused(TokenPolicy.Reason(result.Exception, idToken));
         }
 
         return CheckClaims(token, tenant, expectedNonce, time.GetUtcNow(), skew, options.Value.LoginAttemptLifetime) is { } failure

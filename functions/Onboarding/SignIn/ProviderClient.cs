@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -7,23 +8,32 @@ using Onboarding.Tenants;
 
 namespace Onboarding.SignIn;
 
+/// <summary>What userinfo said about an access token.</summary>
+/// <param name="Claims">The claims, when the provider accepted the token.</param>
+/// <param name="Refusal">Why there are none: the provider refused the token, or its answer was not acceptable.</param>
+public sealed record UserInfo(JsonElement? Claims, string? Refusal);
+
 /// <summary>The back-channel calls to a tenant's provider: code exchange and userinfo.</summary>
-public sealed class ProviderClient(IHttpClientFactory httpClients)
+public sealed class ProviderClient(IHttpClientFactory httpClients, SignedUserInfo signedUserInfo)
 {
+    private const int MaxUserInfoBytes = 64 * 1024;
+
     /// <summary>
-    /// Exchanges the code with the same redirect URI and the PKCE verifier, authenticating with
-    /// <c>client_secret_basic</c>. Network failures and 5xx mean 503; a refusal means the code is bad.
+    /// Exchanges the code with the same redirect URI and the PKCE verifier, authenticating as the
+    /// tenant says (<c>client_secret_basic</c> or <c>client_secret_post</c>, either with any secret).
+    /// Network failures and 5xx mean 503; a refusal means the code is bad.
     /// </summary>
     public async Task<TokenResponse> ExchangeCodeAsync(Tenant tenant, OpenIdConnectConfiguration metadata,
         string code, string codeVerifier, string redirectUri, CancellationToken cancellationToken)
     {
+        var style = CredentialStyle(tenant, metadata);
         using var http = httpClients.CreateClient(ProviderMetadata.HttpClientName);
         var response = await Call(() => http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
         {
             Address = metadata.TokenEndpoint,
             ClientId = tenant.ClientId,
             ClientSecret = tenant.ClientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.AuthorizationHeader,
+            ClientCredentialStyle = style,
             Code = code,
             RedirectUri = redirectUri,
             CodeVerifier = codeVerifier,
@@ -39,19 +49,96 @@ public sealed class ProviderClient(IHttpClientFactory httpClients)
         return response;
     }
 
-    /// <summary>The userinfo claims for an access token, or null when the provider refuses the token.</summary>
-    public async Task<JsonElement?> GetUserInfoAsync(OpenIdConnectConfiguration metadata, string accessToken,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The Duende credential style for the tenant's method, after checking that the provider offers
+    /// it (discovery's default, when silent, is <c>client_secret_basic</c>: OIDC Discovery §3).
+    /// </summary>
+    public static ClientCredentialStyle CredentialStyle(Tenant tenant, OpenIdConnectConfiguration metadata)
+    {
+        var offered = metadata.TokenEndpointAuthMethodsSupported is { Count: > 0 } methods ? methods : [ClientAuthMethods.SecretBasic];
+        if (!offered.Contains(tenant.TokenEndpointAuthMethod))
+        {
+            throw new OnboardingException(ApiError.OidcProviderMisconfigured, inner: new ProviderMisconfiguredException(
+                $"the tenant authenticates with {tenant.TokenEndpointAuthMethod}, the provider offers {string.Join(", ", offered)}"));
+        }
+
+        return tenant.TokenEndpointAuthMethod == ClientAuthMethods.SecretPost
+            ? ClientCredentialStyle.PostBody
+            : ClientCredentialStyle.AuthorizationHeader;
+    }
+
+    /// <summary>
+    /// The userinfo claims for an access token: a JSON object, or a signed JWT (OIDC Core §5.3.2)
+    /// verified like an ID token. 401/403 and unacceptable answers give a refusal with its reason.
+    /// </summary>
+    /// <param name="audience">The client a signed answer must be for, when it names one: the service's
+    /// own at the callback; null for a bearer token, which belongs to the platform's client.</param>
+    public async Task<UserInfo> GetUserInfoAsync(Tenant tenant, OpenIdConnectConfiguration metadata, string accessToken,
+        string? audience, CancellationToken cancellationToken)
     {
         using var http = httpClients.CreateClient(ProviderMetadata.HttpClientName);
-        var response = await Call(() => http.GetUserInfoAsync(new UserInfoRequest
+        using var request = new HttpRequestMessage(HttpMethod.Get, metadata.UserInfoEndpoint);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("application/jwt");
+        using var response = await Call(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken));
+        var status = (int)response.StatusCode;
+        if (status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
         {
-            Address = metadata.UserInfoEndpoint,
-            Token = accessToken,
-        }, cancellationToken));
+            throw new OnboardingException(ApiError.OidcProviderUnavailable,
+                inner: new InvalidOperationException($"userinfo answered {status}"));
+        }
 
-        ThrowIfUnavailable(response);
-        return response.IsError || response.Json is not { ValueKind: JsonValueKind.Object } json ? null : json.Clone();
+        if (!response.IsSuccessStatusCode)
+        {
+            return new UserInfo(null, $"userinfo refused the access token ({status})");
+        }
+
+        var body = await ReadBoundedAsync(response, cancellationToken);
+        if (body is null)
+        {
+            return new UserInfo(null, $"userinfo answer over {MaxUserInfoBytes} bytes");
+        }
+
+        return response.Content.Headers.ContentType?.MediaType switch
+        {
+            "application/jwt" => await signedUserInfo.ReadAsync(tenant, metadata, body, audience, cancellationToken),
+            "application/json" => Json(body),
+            var other => new UserInfo(null, $"userinfo answered {other ?? "no content type"}"),
+        };
+    }
+
+    private static UserInfo Json(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? new UserInfo(document.RootElement.Clone(), null)
+                : new UserInfo(null, "userinfo is not a JSON object");
+        }
+        catch (JsonException)
+        {
+            return new UserInfo(null, "userinfo is not valid JSON");
+        }
+    }
+
+    private static async Task<string?> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is > MaxUserInfoBytes)
+        {
+            return null;
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxUserInfoBytes + 1];
+        var read = 0;
+        while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), cancellationToken) is > 0 and var n)
+        {
+            read += n;
+        }
+
+        return read > MaxUserInfoBytes ? null : System.Text.Encoding.UTF8.GetString(buffer, 0, read);
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> call)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -15,7 +16,8 @@ namespace Onboarding.SignIn;
 /// <see cref="ConfigurationManager{T}"/>: on a schedule, and once more when a token names a key id
 /// the cached set does not have (key rotation).
 /// </summary>
-public sealed class ProviderMetadata(IHttpClientFactory httpClients, TimeProvider time, IOptions<SignInOptions> options)
+public sealed partial class ProviderMetadata(IHttpClientFactory httpClients, TimeProvider time, IOptions<SignInOptions> options,
+    ILogger<ProviderMetadata> logger)
 {
     public const string HttpClientName = "oidc";
 
@@ -36,7 +38,7 @@ public sealed class ProviderMetadata(IHttpClientFactory httpClients, TimeProvide
 
     /// <summary>The tenant provider's metadata, or 503 <c>OidcProviderUnavailable</c>.</summary>
     public Task<OpenIdConnectConfiguration> GetAsync(Tenant tenant, CancellationToken cancellationToken) =>
-        FetchAsync(ManagerFor(tenant), cancellationToken);
+        FetchAsync(tenant, ManagerFor(tenant), cancellationToken);
 
     /// <summary>
     /// Fetches discovery and keys again now, when a token names a key the cached set lacks (the
@@ -61,29 +63,59 @@ public sealed class ProviderMetadata(IHttpClientFactory httpClients, TimeProvide
         }
 
         var fresh = NewManager(tenant);
-        var configuration = await FetchAsync(fresh, cancellationToken);
+        var configuration = await FetchAsync(tenant, fresh, cancellationToken);
         _managers[tenant.Id] = fresh;
         return configuration;
     }
 
-    private static async Task<OpenIdConnectConfiguration> FetchAsync(
+    private async Task<OpenIdConnectConfiguration> FetchAsync(Tenant tenant,
         ConfigurationManager<OpenIdConnectConfiguration> manager, CancellationToken cancellationToken)
     {
         try
         {
             return await manager.GetConfigurationAsync(cancellationToken);
         }
+        catch (Exception e) when (Misconfiguration(e) is { } misconfigured)
+        {
+            // The provider answers, but not as the tenant's configuration says: an operator must act,
+            // and people must not be told to "try again in a minute".
+            LogMisconfigured(tenant.Id, misconfigured.Message);
+            throw new OnboardingException(ApiError.OidcProviderMisconfigured, inner: misconfigured);
+        }
         catch (Exception e) when (e is InvalidOperationException or HttpRequestException or TaskCanceledException
             or Polly.ExecutionRejectedException)
         {
+            LogUnavailable(tenant.Id, (e.InnerException ?? e).Message);
             throw new OnboardingException(ApiError.OidcProviderUnavailable, inner: e);
         }
     }
 
+    /// <summary>The configuration manager wraps the retriever's exception; find ours in the chain.</summary>
+    private static ProviderMisconfiguredException? Misconfiguration(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is ProviderMisconfiguredException found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Provider of tenant {Tenant} is misconfigured: {Reason}")]
+    private partial void LogMisconfigured(string tenant, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider of tenant {Tenant} unavailable: {Reason}")]
+    private partial void LogUnavailable(string tenant, string reason);
+
     /// <summary>
-    /// Fetches discovery with Duende's client, whose policy checks that the document's issuer is the
-    /// tenant's issuer exactly and that its endpoints live on the issuer's authority (HTTPS except on
-    /// loopback), then hands document and key set to the Microsoft token stack.
+    /// Fetches discovery with Duende's client, whose policy checks that endpoints live on the issuer's
+    /// authority or a base address the tenant trusts (HTTPS except on loopback), then checks the
+    /// issuer exactly (RFC 8414 §3.3: Duende's own comparison forgives a trailing slash, and the ID
+    /// token's <c>iss</c> would then fail after the person typed a password), and hands document and
+    /// key set to the Microsoft token stack.
     /// </summary>
     private sealed class DuendeDiscoveryRetriever(IHttpClientFactory httpClients, Tenant tenant)
         : IConfigurationRetriever<OpenIdConnectConfiguration>
@@ -102,14 +134,26 @@ public sealed class ProviderMetadata(IHttpClientFactory httpClients, TimeProvide
                     ValidateEndpoints = true,
                     RequireKeySet = true,
                     RequireHttps = new Uri(tenant.Issuer).Scheme == Uri.UriSchemeHttps,
+                    AdditionalEndpointBaseAddresses = [.. tenant.TrustedEndpointBaseAddresses],
                 },
             }, cancel);
+
+            if (discovery.ErrorType == ResponseErrorType.PolicyViolation)
+            {
+                throw new ProviderMisconfiguredException($"discovery breaks the policy: {discovery.Error}");
+            }
 
             if (discovery.IsError)
             {
                 // A message without the body: the provider's answer could echo anything back.
                 throw new InvalidOperationException(
-                    $"Discovery for tenant {tenant.Id} failed: {discovery.ErrorType} {discovery.HttpStatusCode}");
+                    $"Discovery for tenant {tenant.Id} failed: {discovery.ErrorType} {(int)discovery.HttpStatusCode}");
+            }
+
+            if (!string.Equals(discovery.Issuer, tenant.Issuer, StringComparison.Ordinal))
+            {
+                throw new ProviderMisconfiguredException(
+                    $"discovery names the issuer '{discovery.Issuer}', the tenant's is '{tenant.Issuer}': they must be equal exactly");
             }
 
             var configuration = OpenIdConnectConfiguration.Create(discovery.Raw);
@@ -124,3 +168,6 @@ public sealed class ProviderMetadata(IHttpClientFactory httpClients, TimeProvide
         }
     }
 }
+
+/// <summary>A provider that answers, but against the tenant's configuration or the discovery rules.</summary>
+public sealed class ProviderMisconfiguredException(string message) : Exception(message);

@@ -18,6 +18,7 @@ public sealed record StaffMember(Tenant Tenant, string ActorId, IReadOnlySet<Sta
 public sealed partial class StaffAuthenticator(
     TenantCatalog tenants,
     BearerAuthenticator bearer,
+    IdentityResolver identities,
     StaffSessions sessions,
     ILogger<StaffAuthenticator> logger)
 {
@@ -49,9 +50,9 @@ public sealed partial class StaffAuthenticator(
         if (!string.IsNullOrEmpty(authorization))
         {
             var caller = await bearer.AuthenticateAsync(tenant.Id, authorization, cancellationToken);
-            var profile = ProfileMapper.Map(tenant, caller.Claims) ?? throw new OnboardingException(ApiError.TokenInvalid);
+            var identity = await identities.ResolveAsync(tenant, caller.Claims, cancellationToken);
             var roles = tenant.Staff.RolesOf(ProfileMapper.Strings(caller.Claims, "eduperson_entitlement"));
-            return new StaffMember(tenant, profile.UserId, roles, null);
+            return new StaffMember(tenant, identity.UserId, roles, null);
         }
 
         if (sessions.Read(sessionCookie) is { } session)

@@ -104,6 +104,22 @@ public sealed partial class PartnerLinkChecker(
             + $"?idpAlias={Uri.EscapeDataString(partner.IdpAlias)}&idpUserId={Uri.EscapeDataString(identity)}"
             + "&exact=true&briefRepresentation=true");
 
+    /// <summary>Whether the partner's service account gets a token now (the tenant check); the reason when not.</summary>
+    public async Task<string?> ServiceAccountProblemAsync(PartnerSettings partner, string tenantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ServiceTokenAsync(partner, tenantId, renew: true, cancellationToken) is null
+                ? "the partner's token endpoint refused the service account's client credentials"
+                : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or Polly.ExecutionRejectedException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return $"the partner's token endpoint could not be reached ({e.GetType().Name})";
+        }
+    }
+
     /// <summary>A client-credentials token for the partner's service account, reused until shortly before it expires.</summary>
     private async Task<string?> ServiceTokenAsync(PartnerSettings partner, string tenantId, bool renew, CancellationToken cancellationToken)
     {

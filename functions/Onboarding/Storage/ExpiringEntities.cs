@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace Onboarding.Storage;
 
-/// <summary>An entity that lives only until <see cref="ExpiresAt"/> (login attempts, token sightings).</summary>
+/// <summary>An entity that lives only until <see cref="ExpiresAt"/> (login attempts).</summary>
 public interface IExpiringEntity
 {
     DateTimeOffset ExpiresAt { get; set; }

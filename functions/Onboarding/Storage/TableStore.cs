@@ -9,7 +9,7 @@ public enum Table
     Users,
     LoginAttempts,
     PartnerRechecks,
-    TokenSightings,
+    SubjectAliases,
     EmailIndex,
     Expiries,
     Audit,

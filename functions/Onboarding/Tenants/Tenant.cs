@@ -16,6 +16,19 @@ public sealed class Tenant
 
     /// <summary>Resolved from the setting the tenant file names; never written anywhere.</summary>
     public required string ClientSecret { get; init; }
+
+    /// <summary>
+    /// How the client authenticates at the token endpoint: <c>client_secret_basic</c> (default) or
+    /// <c>client_secret_post</c>. Basic encodes the secret as RFC 6749 §2.3.1 says; some providers
+    /// (LemonLDAP::NG 2.16, Keycloak before about 20) do not decode it, and want post for secrets with <c>+ / =</c>.
+    /// </summary>
+    public string TokenEndpointAuthMethod { get; init; } = ClientAuthMethods.SecretBasic;
+
+    /// <summary>
+    /// Base addresses other than the issuer's where the provider's endpoints may live (as Google's
+    /// and Cognito's do). Discovery refuses endpoints anywhere else.
+    /// </summary>
+    public IReadOnlyList<string> TrustedEndpointBaseAddresses { get; init; } = [];
     public required IReadOnlyList<string> Scopes { get; init; }
 
     /// <summary>

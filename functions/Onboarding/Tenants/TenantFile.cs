@@ -98,6 +98,19 @@ public static partial class TenantFile
                 $"{at}.clientSecretSetting: the setting '{secretSetting}' is not set (it holds the client secret).");
         }
 
+        var authMethod = d.TokenEndpointAuthMethod ?? ClientAuthMethods.SecretBasic;
+        if (!ClientAuthMethods.Supported.Contains(authMethod))
+        {
+            throw new TenantConfigurationException(
+                $"{at}.tokenEndpointAuthMethod: '{authMethod}' is not one of {string.Join(", ", ClientAuthMethods.Supported)}.");
+        }
+
+        var trusted = new List<string>();
+        for (var j = 0; j < (d.TrustedEndpointBaseAddresses?.Count ?? 0); j++)
+        {
+            trusted.Add(AbsoluteHttps(d.TrustedEndpointBaseAddresses![j], $"{at}.trustedEndpointBaseAddresses[{j}]"));
+        }
+
         var scopes = d.Scopes is { Count: > 0 } ? d.Scopes : ["openid", "email"];
         if (!scopes.Contains("openid"))
         {
@@ -143,6 +156,8 @@ public static partial class TenantFile
             Issuer = issuer,
             ClientId = Required(d.ClientId, $"{at}.clientId"),
             ClientSecret = secret,
+            TokenEndpointAuthMethod = authMethod,
+            TrustedEndpointBaseAddresses = trusted,
             Scopes = scopes,
             AllowedReturnOrigins = origins,
             UserKeyClaim = userKeyClaim,
@@ -278,6 +293,12 @@ public sealed record TenantDocument
     public string? Issuer { get; init; }
     public string? ClientId { get; init; }
     public string? ClientSecretSetting { get; init; }
+
+    /// <summary><c>client_secret_basic</c> (default) or <c>client_secret_post</c>.</summary>
+    public string? TokenEndpointAuthMethod { get; init; }
+
+    /// <summary>Base addresses besides the issuer's where the provider's endpoints may be.</summary>
+    public IReadOnlyList<string>? TrustedEndpointBaseAddresses { get; init; }
     public IReadOnlyList<string>? Scopes { get; init; }
     public IReadOnlyList<string>? AllowedReturnOrigins { get; init; }
 

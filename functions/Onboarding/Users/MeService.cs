@@ -1,36 +1,28 @@
 using Onboarding.Common;
 using Onboarding.SignIn;
-using Onboarding.Status;
 
 namespace Onboarding.Users;
 
 /// <summary>
 /// The signed-in person's own record and status, for a bearer token. People who sign in with the
-/// device-code flow never pass the callback: the first time their token is seen here counts as
-/// their sign-in, with the same record and counters as the callback would give.
+/// device-code flow never pass the callback: the first use of their tokens on a day counts as their
+/// sign-in, with the same record and counters as the callback would give; later tokens that day
+/// (hourly refreshes) only refresh the status.
 /// </summary>
-public sealed class MeService(BearerAuthenticator authenticator, SignInRecorder recorder, UserStore users, StatusService status,
-    Uptake.UptakeCounter uptake)
+public sealed class MeService(BearerAuthenticator authenticator, IdentityResolver identities, UserStore users, SignInRecorder recorder)
 {
     public async Task<RecordedSignIn> GetAsync(string tenantId, string? authorization, CancellationToken cancellationToken)
     {
         var caller = await authenticator.AuthenticateAsync(tenantId, authorization, cancellationToken);
         var tenant = caller.Tenant;
-        if (caller.FirstSighting || ProfileMapper.Map(tenant, caller.Claims) is not { } profile)
-        {
-            return await recorder.RecordAsync(tenant, caller.Claims, "bearer", cancellationToken);
-        }
-
-        // Seen before: refresh the membership step from the claims, keep the sign-in counters.
-        var observed = new StatusObservation(
-            status.ReadMembership(tenant, ProfileMapper.Strings(caller.Claims, "eduperson_entitlement")),
-            await status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken));
-        var (user, before) = await users.UpdateStatusAsync(tenant.Id, profile.UserId,
-            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken)
-            // Not recorded under this token: the person erased their data since, or the request that
-            // saw the token first has not written yet. Neither makes this a second sign-in.
+        var identity = await identities.ResolveAsync(tenant, caller.Claims, cancellationToken);
+        // Found through the alias: the claims lack the user key, the record has it (and the issuer).
+        var profile = identity.Profile
+            ?? (await users.FindAsync(tenant.Id, identity.UserId, cancellationToken) is { } stored
+                ? ProfileMapper.Map(tenant, caller.Claims, stored.Subject)
+                : null)
+            // Known by its sub but erased since: signing in through the platform registers them again.
             ?? throw new OnboardingException(ApiError.UserNotFound);
-        await uptake.StatusChangedAsync(tenant, before, user, cancellationToken);
-        return new RecordedSignIn(user, false, StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt));
+        return await recorder.RecordAsync(tenant, profile, caller.Claims, SignInChannel.Bearer, cancellationToken);
     }
 }

@@ -7,10 +7,12 @@ namespace Onboarding.Users;
 /// <summary>Turns userinfo claims into a <see cref="SignInProfile"/>.</summary>
 public static partial class ProfileMapper
 {
+    /// <param name="subject">The user key when it is known otherwise (a token without the claim,
+    /// found through the person's earlier sign-in); by default the tenant's user-key claim.</param>
     /// <returns>The profile, or null when the tenant's user-key claim is missing.</returns>
-    public static SignInProfile? Map(Tenant tenant, JsonElement claims)
+    public static SignInProfile? Map(Tenant tenant, JsonElement claims, string? subject = null)
     {
-        var subject = Text(claims, tenant.UserKeyClaim);
+        subject ??= Text(claims, tenant.UserKeyClaim);
         if (string.IsNullOrWhiteSpace(subject))
         {
             return null;

@@ -17,6 +17,7 @@ public sealed record Self(Tenant Tenant, string UserId, UserSession? Session);
 public sealed class SelfService(
     TenantCatalog tenants,
     BearerAuthenticator bearer,
+    IdentityResolver identities,
     UserSessions sessions,
     UserStore users,
     DataExport export,
@@ -29,8 +30,7 @@ public sealed class SelfService(
         if (!string.IsNullOrEmpty(authorization))
         {
             var caller = await bearer.AuthenticateAsync(tenantId, authorization, cancellationToken);
-            var profile = ProfileMapper.Map(tenant, caller.Claims) ?? throw new OnboardingException(ApiError.TokenInvalid);
-            return new Self(tenant, profile.UserId, null);
+            return new Self(tenant, (await identities.ResolveAsync(tenant, caller.Claims, cancellationToken)).UserId, null);
         }
 
         return sessions.Read(tenantId, sessionCookie) is { } session

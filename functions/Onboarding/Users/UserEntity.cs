@@ -22,6 +22,9 @@ public sealed class UserEntity : TableRow
     /// <summary>When the personal data goes unless the person signs in again (the tenant's retention after the last sign-in).</summary>
     public DateTimeOffset ExpiresAt { get; set; }
 
+    /// <summary>The key of the person's row in the subject-alias index (an HMAC, not the sub), when they have one.</summary>
+    public string? AliasKey { get; set; }
+
     /// <summary>The onboarding status (<see cref="StoredStatus"/>) as JSON: states, roles, first-completed times.</summary>
     public string? Status { get; set; }
 
@@ -36,5 +39,5 @@ public sealed class UserEntity : TableRow
     public void WriteStatus(StoredStatus status) => Status = JsonSerializer.Serialize(status, Json);
 
     public UserRecord ToRecord() => new(PartitionKey, RowKey, Issuer, Subject, Email, Institution, Country,
-        FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus());
+        FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus(), AliasKey);
 }

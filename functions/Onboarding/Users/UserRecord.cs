@@ -15,4 +15,5 @@ public sealed record UserRecord(
     DateTimeOffset LastSignInAt,
     int SignInCount,
     DateTimeOffset ExpiresAt,
-    StoredStatus Status);
+    StoredStatus Status,
+    string? AliasKey = null);

@@ -5,6 +5,9 @@ using Onboarding.Storage;
 
 namespace Onboarding.Users;
 
+/// <summary>A sign-in as written: the user after and before (null on a first sign-in), and whether it counted as one.</summary>
+public sealed record SignInWrite(UserRecord User, UserRecord? Before, bool Counted);
+
 public enum SearchField
 {
     Institution,
@@ -29,10 +32,15 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// </summary>
     /// <param name="status">The new status from the stored one (null for a new user) and the time of this sign-in.</param>
     /// <param name="expiresAt">When the personal data goes unless the person signs in again.</param>
-    /// <returns>The user as written, and as it was before (null on a first sign-in).</returns>
-    public async Task<(UserRecord User, UserRecord? Before)> RecordSignInAsync(
-        string tenantId, SignInProfile profile, Func<StoredStatus?, DateTimeOffset, StoredStatus> status,
-        DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <param name="oncePerDay">
+    /// A person is counted, not a token: for a bearer token (device flow, hourly refreshes) a sign-in
+    /// counts only when the person's last one was on an earlier UTC day; otherwise only the status and
+    /// attributes are refreshed. Decided on the record read under its ETag, so concurrent first uses
+    /// of new tokens count once.
+    /// </param>
+    public async Task<SignInWrite> RecordSignInAsync(string tenantId, SignInProfile profile, string? aliasKey,
+        Func<StoredStatus?, DateTimeOffset, StoredStatus> status, DateTimeOffset expiresAt, bool oncePerDay,
+        CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         for (var attempt = 1; ; attempt++)
@@ -45,22 +53,34 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 {
                     var created = NewEntity(tenantId, profile, now);
                     created.ExpiresAt = expiresAt;
+                    created.AliasKey = aliasKey;
                     created.WriteStatus(status(null, now));
                     await table.AddEntityAsync(created, cancellationToken);
-                    return (created.ToRecord(), null);
+                    return new SignInWrite(created.ToRecord(), null, Counted: true);
                 }
 
                 var entity = found.Value!;
                 var before = entity.ToRecord();
+                var counted = !oncePerDay || entity.LastSignInAt.UtcDateTime.Date < now.UtcDateTime.Date;
+                var statusBefore = entity.Status;
                 entity.Email = profile.Email;
                 entity.Institution = profile.Institution;
                 entity.Country = profile.Country;
-                entity.LastSignInAt = now;
-                entity.SignInCount++;
-                entity.ExpiresAt = expiresAt;
+                entity.AliasKey = aliasKey ?? entity.AliasKey;
                 entity.WriteStatus(status(entity.ReadStatus(), now));
+                if (counted)
+                {
+                    entity.LastSignInAt = now;
+                    entity.SignInCount++;
+                    entity.ExpiresAt = expiresAt;
+                }
+                else if (entity.Status == statusBefore && Same(before, entity))
+                {
+                    return new SignInWrite(before, before, Counted: false); // nothing new: no write
+                }
+
                 await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return (entity.ToRecord(), before);
+                return new SignInWrite(entity.ToRecord(), before, counted);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
@@ -69,6 +89,10 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
             }
         }
     }
+
+    private static bool Same(UserRecord before, UserEntity after) =>
+        before.Email == after.Email && before.Institution == after.Institution && before.Country == after.Country
+        && before.AliasKey == after.AliasKey;
 
     /// <summary>Applies a status change to an existing user; null when the user does not exist (any more).</summary>
     public async Task<(UserRecord User, StoredStatus Before)?> UpdateStatusAsync(string tenantId, string userId,

@@ -6,34 +6,35 @@ using Microsoft.IdentityModel.Tokens;
 namespace Onboarding.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Access tokens of demo accounts from the development provider, got the way the openEO Python client
-/// gets them: the public client <c>openeo-cli</c>, authorization code with PKCE.
+/// Tokens of demo accounts from the development provider, got the way the openEO clients get them:
+/// the public client <c>openeo-cli</c>, authorization code with PKCE, and refreshed as they refresh.
 /// </summary>
 public static class DevTokens
 {
     private const string RedirectUri = "http://127.0.0.1/dev-cli/callback";
 
-    public static async Task<string> AccessTokenAsync(string account, string realm = "demo")
+    /// <summary>What the platform's own clients ask for: no <c>voperson_id</c> (FIELD.md).</summary>
+    public const string PlatformScopes = "openid email eduperson_entitlement eduperson_scoped_affiliation";
+
+    public static async Task<string> AccessTokenAsync(string account, string realm = "demo",
+        string scope = PlatformScopes + " voperson_id") =>
+        (await TokensAsync(account, realm, scope)).AccessToken!;
+
+    /// <param name="offline">Ask for <c>offline_access</c> (a refresh token), as clients that refresh hourly do.</param>
+    public static async Task<TokenResponse> TokensAsync(string account, string realm = "demo",
+        string scope = PlatformScopes + " voperson_id", bool offline = false)
     {
-        var issuer = $"{TestEnvironment.IdpBaseUrl}/realms/{realm}";
+        var discovery = await DiscoveryAsync(realm);
         using var browser = new Browser();
         using var http = new HttpClient();
-        var discovery = await http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
-        {
-            Address = issuer,
-            Policy = { RequireHttps = false },
-        });
-        if (discovery.IsError)
-        {
-            throw new InvalidOperationException(discovery.Error);
-        }
-
         var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var authorize = new RequestUrl(discovery.AuthorizeEndpoint!).CreateAuthorizeUrl(
             clientId: "openeo-cli", responseType: "code",
-            scope: "openid email eduperson_entitlement eduperson_scoped_affiliation voperson_id",
+            scope: offline ? scope + " offline_access" : scope,
             redirectUri: RedirectUri, state: Guid.NewGuid().ToString("N"), nonce: Guid.NewGuid().ToString("N"),
             loginHint: account,
+            // oidc-provider issues a refresh token for offline_access only when consent is asked for.
+            prompt: offline ? "consent" : null,
             codeChallenge: Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
             codeChallengeMethod: "S256");
 
@@ -49,6 +50,32 @@ public static class DevTokens
             RedirectUri = RedirectUri,
             CodeVerifier = verifier,
         });
-        return token.AccessToken ?? throw new InvalidOperationException(token.Error);
+        return token.IsError || token.AccessToken is null ? throw new InvalidOperationException(token.Error) : token;
+    }
+
+    /// <summary>A new access token for a refresh token, as the openEO clients get one about hourly.</summary>
+    public static async Task<TokenResponse> RefreshAsync(string refreshToken, string realm = "demo")
+    {
+        var discovery = await DiscoveryAsync(realm);
+        using var http = new HttpClient();
+        var token = await http.RequestRefreshTokenAsync(new RefreshTokenRequest
+        {
+            Address = discovery.TokenEndpoint,
+            ClientId = "openeo-cli",
+            ClientCredentialStyle = ClientCredentialStyle.PostBody,
+            RefreshToken = refreshToken,
+        });
+        return token.IsError || token.AccessToken is null ? throw new InvalidOperationException(token.Error) : token;
+    }
+
+    public static async Task<DiscoveryDocumentResponse> DiscoveryAsync(string realm)
+    {
+        using var http = new HttpClient();
+        var discovery = await http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
+        {
+            Address = $"{TestEnvironment.IdpBaseUrl}/realms/{realm}",
+            Policy = { RequireHttps = false },
+        });
+        return discovery.IsError ? throw new InvalidOperationException(discovery.Error) : discovery;
     }
 }

@@ -51,12 +51,15 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Storage:TablePrefix"] = tablePrefix,
             ["Privacy:HmacSecret"] = HmacSecret,
             ["Privacy:PurgeSchedule"] = "0 0 3 * * *",
+            // Its own tests run it; elsewhere its probes would reach the tests' providers unasked.
+            ["Onboarding:CheckTenantsAtStart"] = "false",
             ["Reports:OperatorTenant"] = "demo",
             ["Reports:OperatorEntitlement"] = "urn:mace:egi.eu:group:vo.openeo.cloud:role=operator#aai.egi.eu",
             ["TenantSecrets:demo"] = Environment.GetEnvironmentVariable("DEMO_CLIENT_SECRET"),
             ["TenantSecrets:other"] = Environment.GetEnvironmentVariable("OTHER_CLIENT_SECRET"),
             ["TenantSecrets:rp"] = TestOidcProvider.ClientSecret,
             ["TenantSecrets:down"] = "unused-secret",
+            ["TenantSecrets:glewlwyd"] = Environment.GetEnvironmentVariable("GLEWLWYD_CLIENT_SECRET"),
             ["PartnerSecrets:terrascope"] = Environment.GetEnvironmentVariable("PARTNER_CLIENT_SECRET"),
             // Capture everything a production sink could see, framework categories included.
             ["Logging:LogLevel:Default"] = "Trace",

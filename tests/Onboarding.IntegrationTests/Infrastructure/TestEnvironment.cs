@@ -13,6 +13,11 @@ public static class TestEnvironment
     public static string IdpBaseUrl => Required("ONBOARDING_TEST_IDP");
     public static string PartnerBaseUrl => Required("ONBOARDING_TEST_PARTNER");
 
+    /// <summary>Glewlwyd (Debian), an OpenID provider nobody on the team wrote, seeded from dev/glewlwyd/.</summary>
+    public static string GlewlwydIssuer => Required("ONBOARDING_TEST_GLEWLWYD");
+
+    public static string GlewlwydClientSecret => Required("GLEWLWYD_CLIENT_SECRET");
+
     /// <summary>The one port the development provider accepts redirect URIs for.</summary>
     public static int ServicePort => int.Parse(Required("ONBOARDING_TEST_SERVICE_PORT"), System.Globalization.CultureInfo.InvariantCulture);
 

@@ -18,6 +18,10 @@ public enum Signing
     NoKid,
     AlgNone,
     Hmac,
+    Hs512,
+
+    /// <summary>A header naming EdDSA (Ed25519), with a signature of the right length.</summary>
+    EdDsa,
     UnpublishedKey,
 }
 
@@ -64,6 +68,16 @@ public sealed class TestOidcProvider : IAsyncDisposable
     public string? IssParameterValue { get; set; }
     public bool TokenEndpointDown { get; set; }
     public bool AdvertiseIssParameter { get; set; }
+
+    /// <summary>Userinfo as a signed JWT (<c>application/jwt</c>), with this audience (null: none).</summary>
+    public bool SignUserInfo { get; set; }
+    public string? UserInfoAudience { get; set; }
+
+    /// <summary>Where discovery says the endpoints are; the issuer's own authority when null.</summary>
+    public string? EndpointBase { get; set; }
+
+    /// <summary>What discovery lists in <c>token_endpoint_auth_methods_supported</c>.</summary>
+    public string[] TokenEndpointAuthMethods { get; set; } = [];
     public string Subject { get; set; } = "";
 
     /// <summary>The <c>eduperson_entitlement</c> values userinfo gives the current subject.</summary>
@@ -72,6 +86,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
     // What the service sent, for assertions.
     public IQueryCollection? LastAuthorizeQuery { get; private set; }
     public string? LastTokenAuthorization { get; private set; }
+    public IFormCollection? LastTokenForm { get; private set; }
     public int JwksRequests { get; private set; }
 
     public void Reset()
@@ -86,6 +101,10 @@ public sealed class TestOidcProvider : IAsyncDisposable
         IssParameterValue = null;
         TokenEndpointDown = false;
         AdvertiseIssParameter = true;
+        SignUserInfo = false;
+        UserInfoAudience = null;
+        EndpointBase = null;
+        TokenEndpointAuthMethods = ["client_secret_basic"];
         Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
         Entitlements = [];
     }
@@ -110,15 +129,15 @@ public sealed class TestOidcProvider : IAsyncDisposable
         app.MapGet("/rp/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = Issuer,
-            ["authorization_endpoint"] = $"{Issuer}/authorize",
-            ["token_endpoint"] = $"{Issuer}/token",
-            ["userinfo_endpoint"] = $"{Issuer}/userinfo",
-            ["jwks_uri"] = $"{Issuer}/jwks",
+            ["authorization_endpoint"] = $"{EndpointBase ?? Issuer}/authorize",
+            ["token_endpoint"] = $"{EndpointBase ?? Issuer}/token",
+            ["userinfo_endpoint"] = $"{EndpointBase ?? Issuer}/userinfo",
+            ["jwks_uri"] = $"{EndpointBase ?? Issuer}/jwks",
             ["response_types_supported"] = new[] { "code" },
             ["subject_types_supported"] = new[] { "public" },
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
             ["code_challenge_methods_supported"] = new[] { "S256" },
-            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic" },
+            ["token_endpoint_auth_methods_supported"] = TokenEndpointAuthMethods,
             ["authorization_response_iss_parameter_supported"] = AdvertiseIssParameter,
         }));
 
@@ -153,12 +172,14 @@ public sealed class TestOidcProvider : IAsyncDisposable
             }
 
             var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId}:{Uri.EscapeDataString(ClientSecret)}"));
-            if (LastTokenAuthorization != expected)
+            var form = await request.ReadFormAsync();
+            LastTokenForm = form;
+            var byPost = form["client_id"] == ClientId && form["client_secret"] == ClientSecret;
+            if (LastTokenAuthorization != expected && !byPost)
             {
                 return Results.Json(new { error = "invalid_client" }, statusCode: 401);
             }
 
-            var form = await request.ReadFormAsync();
             if (form["grant_type"] == "client_credentials")
             {
                 return Results.Json(new { access_token = "service-token", token_type = "Bearer", expires_in = 300 });
@@ -188,9 +209,28 @@ public sealed class TestOidcProvider : IAsyncDisposable
         });
 
         app.MapGet("/rp/userinfo", (HttpRequest request) =>
-            request.Headers.Authorization == $"Bearer at-{Subject}"
-                ? Results.Json(new { sub = UserInfoSub ?? Subject, email = $"{Subject}@example.org", eduperson_entitlement = Entitlements })
-                : Results.StatusCode(401));
+        {
+            if (request.Headers.Authorization != $"Bearer at-{Subject}")
+            {
+                return Results.StatusCode(401);
+            }
+
+            var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? Subject, ["email"] = $"{Subject}@example.org", ["eduperson_entitlement"] = Entitlements };
+            if (!SignUserInfo)
+            {
+                return Results.Json(claims);
+            }
+
+            claims["iss"] = Issuer;
+            if (UserInfoAudience is not null)
+            {
+                claims["aud"] = UserInfoAudience;
+            }
+
+            var jwt = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
+                .CreateToken(JsonSerializer.Serialize(claims), new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256));
+            return Results.Text(jwt, "application/jwt");
+        });
     }
 
     private string IdToken(string nonce)
@@ -215,11 +255,19 @@ public sealed class TestOidcProvider : IAsyncDisposable
                 new RsaSecurityKey(SigningKey.Rsa), SecurityAlgorithms.RsaSha256)),
             Signing.Hmac => handler.CreateToken(payload, new SigningCredentials(
                 new SymmetricSecurityKey(PublishedHmacKey) { KeyId = "hmac-key" }, SecurityAlgorithms.HmacSha256)),
+            Signing.Hs512 => handler.CreateToken(payload, new SigningCredentials(
+                new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(64)) { KeyId = "hmac-key" }, SecurityAlgorithms.HmacSha512)),
+            Signing.EdDsa => EdDsaShaped(payload),
             Signing.UnpublishedKey => handler.CreateToken(payload, new SigningCredentials(
                 NewKey(SigningKey.KeyId), SecurityAlgorithms.RsaSha256)),
             _ => handler.CreateToken(payload, new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256)),
         };
     }
+
+    /// <summary>An EdDSA-shaped token: the header names Ed25519, the signature has its 64 bytes.</summary>
+    private static string EdDsaShaped(string payload) =>
+        Base64UrlEncoder.Encode("{\"alg\":\"EdDSA\",\"kid\":\"ed25519-key\",\"typ\":\"JWT\"}") + "."
+        + Base64UrlEncoder.Encode(payload) + "." + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(64));
 
     private static Dictionary<string, string> Jwk(RsaSecurityKey key)
     {

@@ -91,6 +91,25 @@ public static class TestTenants
         ],
     };
 
+    /// <summary>
+    /// Tenant glewlwyd: Glewlwyd's OpenID plugin as the issuer, with one of its seeded clients
+    /// (<c>onboarding-glewlwyd</c> RS256, <c>-es256</c>, <c>-ps256</c>), as a platform would configure it:
+    /// with <c>client_secret_post</c>, since Glewlwyd 2.7 does not decode a Basic secret of <c>+ / =</c>.
+    /// </summary>
+    public static TenantDocument Glewlwyd(string clientId = "onboarding-glewlwyd", string authMethod = "client_secret_post") => new()
+    {
+        Id = "glewlwyd",
+        DisplayName = "Platform on Glewlwyd",
+        Issuer = TestEnvironment.GlewlwydIssuer,
+        ClientId = clientId,
+        ClientSecretSetting = "TenantSecrets:glewlwyd",
+        TokenEndpointAuthMethod = authMethod,
+        Scopes = Scopes,
+        AllowedReturnOrigins = [$"http://127.0.0.1:{TestEnvironment.ServicePort}"],
+        UserKeyClaim = "voperson_id",
+        Membership = OpenEoMembership,
+    };
+
     /// <summary>A tenant whose provider is down: nothing listens on its port.</summary>
     public static TenantDocument Down() => new()
     {

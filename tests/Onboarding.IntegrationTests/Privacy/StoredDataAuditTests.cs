@@ -19,12 +19,12 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
     /// <summary>Every property each table may hold. Anything else fails the test.</summary>
     private static readonly Dictionary<string, string[]> AllowedSchema = new()
     {
-        ["users"] = ["Issuer", "Subject", "Email", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status"],
+        ["users"] = ["Issuer", "Subject", "Email", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey"],
         ["loginattempts"] = ["Nonce", "CodeVerifier", "ReturnTo", "BrowserBinding", "CreatedAt", "ExpiresAt"],
-        ["tokensightings"] = ["ExpiresAt"],
+        ["subjectaliases"] = ["UserId"],
         ["partnerrechecks"] = ["DueAt", "Until"],
         ["emailindex"] = ["UserIds"],
-        ["expiries"] = ["EmailKey"],
+        ["expiries"] = ["EmailKey", "AliasKey"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
         ["uptake"] = ["Count"],
     };

@@ -107,7 +107,7 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
             ["voperson_id"] = "hostile-" + Guid.NewGuid().ToString("N") + "@egi.eu",
             ["email"] = hostile,
         });
-        var recorded = await Service.Services.GetRequiredService<SignInRecorder>().RecordAsync(tenant, claims, "callback", ct);
+        var recorded = await Service.Services.GetRequiredService<SignInRecorder>().RecordAsync(tenant, ProfileMapper.Map(tenant, claims)!, claims, SignInChannel.Callback, ct);
 
         await using var context = await _chromium.NewContextAsync(ct);
         var page = await context.NewPageAsync();

@@ -27,10 +27,12 @@ public sealed class MeTests(DevProviderHost host) : IClassFixture<DevProviderHos
     }
 
     [Fact]
-    public async Task DeviceFlowUser_FirstTokenRegistersThem_SameTokenAgainDoesNotCountTwice()
+    public async Task DeviceFlowUser_FirstTokenRegistersThem_MoreTokensTheSameDayDoNotCountAgain()
     {
         var token = await DevTokens.AccessTokenAsync("carol");
         var before = (await Service.UsersAsync("demo")).SingleOrDefault(u => u.Email == "carol@eodc.eu")?.SignInCount ?? 0;
+        // A person is counted once a day through their tokens; one who signed in already today is not counted again.
+        var expected = Math.Max(before, 1);
 
         using var first = await MeAsync("demo", $"Bearer {token}");
         using var again = await MeAsync("demo", $"Bearer oidc/egi/{token}");
@@ -40,14 +42,14 @@ public sealed class MeTests(DevProviderHost host) : IClassFixture<DevProviderHos
         var body = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("carol@eodc.eu", body.GetProperty("email").GetString());
         Assert.Equal("eodc.eu", body.GetProperty("institution").GetString());
-        Assert.Equal(before + 1, body.GetProperty("sign_in_count").GetInt32());
+        Assert.Equal(expected, body.GetProperty("sign_in_count").GetInt32());
         Assert.False(body.TryGetProperty("eduperson_entitlement", out _)); // userinfo is not echoed
         var stored = Assert.Single(await Service.UsersAsync("demo"), u => u.Email == "carol@eodc.eu");
-        Assert.Equal(before + 1, stored.SignInCount);
+        Assert.Equal(expected, stored.SignInCount);
 
         var newToken = await DevTokens.AccessTokenAsync("carol");
         using var third = await MeAsync("demo", $"Bearer {newToken}");
-        Assert.Equal(before + 2, (await third.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sign_in_count").GetInt32());
+        Assert.Equal(expected, (await third.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sign_in_count").GetInt32());
     }
 
     [Fact]
