@@ -19,12 +19,30 @@ public sealed class StartupFailFastTests : IDisposable
     [Fact]
     public async Task StartAsync_ValidSettings_StartsWithoutAnyCall()
     {
-        await using var app = LocalFunctionHost.Build([], Settings());
+        var settings = Settings();
+        settings["Onboarding:CheckTenantsAtStart"] = "false"; // the background check calls out by design: below
+        await using var app = LocalFunctionHost.Build([], settings);
 
         await app.StartAsync(TestContext.Current.CancellationToken);
         await app.StopAsync(TestContext.Current.CancellationToken);
 
         Assert.False(_trap.WasContacted);
+    }
+
+    [Fact]
+    public async Task StartAsync_TenantCheckAtStart_CallsTheProviderOnlyInTheBackground_TheStartNeverWaitsForIt()
+    {
+        // The trap accepts connections and never answers: a start that waited for the check would hang.
+        await using var app = LocalFunctionHost.Build([], Settings());
+
+        await app.StartAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        for (var i = 0; i < 100 && !_trap.WasContacted; i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(_trap.WasContacted); // the check ran, after the start
+        await app.StopAsync(TestContext.Current.CancellationToken);
     }
 
     [Theory]
