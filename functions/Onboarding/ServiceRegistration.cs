@@ -33,20 +33,30 @@ public static class ServiceRegistration
         services.AddSingleton<Operations.TenantChecker>();
         services.AddHostedService<Operations.TenantCheckAtStart>();
 
-        services.AddHttpClient(ProviderMetadata.HttpClientName, http => http.DefaultRequestHeaders.UserAgent.ParseAdd("openeo-onboarding/1.0"))
-            .AddStandardResilienceHandler(resilience =>
-            {
-                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
-                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
-                resilience.Retry.MaxRetryAttempts = 2;
-                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                // An authorization code is single-use: a retried POST to the token endpoint would
-                // only ever fail, and could hide the first answer.
-                resilience.Retry.DisableForUnsafeHttpMethods();
-            })
-            // One pipeline (and circuit breaker) per provider host: one tenant's failing provider
-            // must not open the circuit for every other tenant.
-            .SelectPipelineByAuthority();
+        // Two clients for the providers, each with a pipeline (and circuit breaker) per tenant: the
+        // sign-in path (discovery, code exchange, userinfo at the callback) and bearer validation
+        // (userinfo for tokens anyone can send). A flood of bad tokens can at worst open the bearer
+        // breaker of its own tenant; sign-ins of that tenant and everything of other tenants on the
+        // same provider host go on.
+        foreach (var name in new[] { ProviderMetadata.HttpClientName, ProviderMetadata.BearerHttpClientName })
+        {
+            services.AddHttpClient(name, http => http.DefaultRequestHeaders.UserAgent.ParseAdd("openeo-onboarding/1.0"))
+                .AddStandardResilienceHandler(resilience =>
+                {
+                    resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                    resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
+                    resilience.Retry.MaxRetryAttempts = 2;
+                    resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                    // An authorization code is single-use: a retried POST to the token endpoint would
+                    // only ever fail, and could hide the first answer.
+                    resilience.Retry.DisableForUnsafeHttpMethods();
+                    // Only the provider's own failures count (timeouts, refused connections, 5xx):
+                    // never a 4xx or a 429 that garbage we forwarded provoked.
+                    resilience.Retry.ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsProviderFailure(args.Outcome));
+                    resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsProviderFailure(args.Outcome));
+                })
+                .SelectPipelineBy(_ => ProviderFailures.PipelineKey);
+        }
 
         services.AddSingleton<ProviderMetadata>();
         services.AddSingleton<ProviderClient>();
@@ -61,6 +71,8 @@ public static class ServiceRegistration
         services.AddSingleton<SubjectAliases>();
         services.AddSingleton<IdentityResolver>();
         services.AddSingleton<SignedUserInfo>();
+        services.AddSingleton<AccessTokenPrecheck>();
+        services.AddSingleton<ProviderCallBudget>();
         services.AddSingleton<BearerAuthenticator>();
         services.AddSingleton<MeService>();
         services.AddMemoryCache();

@@ -55,6 +55,10 @@ public sealed record ApiError(string Code, int Status, string Title)
     public static readonly ApiError UserNotFound =
         new("UserNotFound", 404, "There is no record of you here (any more). Sign in again to register.");
 
+    /// <summary>A client (or a flood) has used up what anonymous requests may spend on a provider for now.</summary>
+    public static readonly ApiError TooManyRequests =
+        new("TooManyRequests", 429, "Too many requests right now. Please try again in a few seconds.");
+
     public static readonly ApiError OidcProviderUnavailable =
         new("OidcProviderUnavailable", 503, "The identity provider cannot be reached right now. Please try again in a minute.");
 

@@ -21,30 +21,48 @@ public sealed partial class BearerAuthenticator(
     TenantCatalog tenants,
     ProviderMetadata metadata,
     ProviderClient provider,
-    IMemoryCache cache,
+    AccessTokenPrecheck precheck,
+    ProviderCallBudget budget,
     TimeProvider time,
-    Microsoft.Extensions.Logging.ILogger<BearerAuthenticator> logger)
+    Microsoft.Extensions.Logging.ILogger<BearerAuthenticator> logger) : IDisposable
 {
     public static readonly TimeSpan MaxCacheTime = TimeSpan.FromMinutes(15);
-    private const int MaxTokenLength = 8192;
+
+    /// <summary>A refused token is refused again from memory for this long: repeated garbage costs nothing.</summary>
+    public static readonly TimeSpan RefusalCacheTime = TimeSpan.FromMinutes(1);
+    private const int MaxTokenLength = 4096;
+
+    // Bounded: a flood of distinct tokens (accepted or refused) cannot grow the service's memory.
+    // Entries are claims of at most 64 KiB (ProviderClient) or a refusal marker.
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 20_000 });
+    private static readonly object Refused = new();
 
     public async Task<BearerCaller> AuthenticateAsync(string tenantId, string? authorization, CancellationToken cancellationToken)
     {
         var tenant = tenants.Get(tenantId);
         var token = TokenFrom(tenant, authorization);
-        var tokenHash = Secrets.Sha256(token);
-        var key = (nameof(BearerAuthenticator), tenant.Id, tokenHash);
-        if (cache.TryGetValue(key, out JsonElement cached))
+        var key = (tenant.Id, Secrets.Sha256(token));
+        if (_cache.TryGetValue(key, out object? cached))
         {
-            return new BearerCaller(tenant, cached);
+            return cached is JsonElement known ? new BearerCaller(tenant, known) : throw new OnboardingException(ApiError.TokenInvalid);
+        }
+
+        if (await precheck.RefuseAsync(tenant, token, cancellationToken) is { } reason)
+        {
+            throw Refuse(tenant, key, reason);
+        }
+
+        if (!budget.TryTake(tenant.Id))
+        {
+            LogThrottled(tenant.Id);
+            throw new OnboardingException(ApiError.TooManyRequests);
         }
 
         var providerMetadata = await metadata.GetAsync(tenant, cancellationToken);
         var answer = await provider.GetUserInfoAsync(tenant, providerMetadata, token, audience: null, cancellationToken);
         if (answer.Claims is not { } claims)
         {
-            LogRefused(tenant.Id, answer.Refusal!);
-            throw new OnboardingException(ApiError.TokenInvalid);
+            throw Refuse(tenant, key, answer.Refusal!);
         }
 
         var now = time.GetUtcNow();
@@ -52,10 +70,19 @@ public sealed partial class BearerAuthenticator(
         var cacheFor = Min(MaxCacheTime, expiresAt - now);
         if (cacheFor > TimeSpan.Zero)
         {
-            cache.Set(key, claims, cacheFor);
+            _cache.Set(key, claims, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = cacheFor });
         }
 
         return new BearerCaller(tenant, claims);
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private OnboardingException Refuse(Tenant tenant, (string, string) key, string reason)
+    {
+        LogRefused(tenant.Id, reason);
+        _cache.Set(key, Refused, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = RefusalCacheTime });
+        return new OnboardingException(ApiError.TokenInvalid);
     }
 
     /// <summary>The token from the header, or the openEO error the header deserves.</summary>
@@ -88,7 +115,9 @@ public sealed partial class BearerAuthenticator(
             throw new OnboardingException(ApiError.AuthenticationSchemeInvalid, "Basic credentials are not accepted: sign in with OpenID Connect.");
         }
 
-        if (token.Length is 0 or > MaxTokenLength || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        // RFC 6750 §2.1 b64token: nothing else is a token, and nothing else is ever forwarded (a
+        // non-ASCII byte would make our own HTTP client fail, which must never count against a provider).
+        if (token.Length is 0 or > MaxTokenLength || !IsB64Token(token))
         {
             throw new OnboardingException(ApiError.TokenInvalid);
         }
@@ -112,6 +141,25 @@ public sealed partial class BearerAuthenticator(
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary><c>1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="</c></summary>
+    public static bool IsB64Token(string token)
+    {
+        var end = token.Length;
+        while (end > 0 && token[end - 1] == '=')
+        {
+            end--;
+        }
+
+        return end > 0 && token.AsSpan(0, end).IndexOfAnyExcept(B64TokenCharacters) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> B64TokenCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "Bearer validation for tenant {Tenant} over its budget of provider calls: 429")]
+    private partial void LogThrottled(string tenant);
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
         Message = "Bearer token refused for tenant {Tenant}: {Reason}")]

@@ -28,7 +28,7 @@ public sealed class ProviderClient(IHttpClientFactory httpClients, SignedUserInf
     {
         var style = CredentialStyle(tenant, metadata);
         using var http = httpClients.CreateClient(ProviderMetadata.HttpClientName);
-        var response = await Call(() => http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
+        using var request = new AuthorizationCodeTokenRequest
         {
             Address = metadata.TokenEndpoint,
             ClientId = tenant.ClientId,
@@ -37,7 +37,9 @@ public sealed class ProviderClient(IHttpClientFactory httpClients, SignedUserInf
             Code = code,
             RedirectUri = redirectUri,
             CodeVerifier = codeVerifier,
-        }, cancellationToken));
+        };
+        request.Options.Set(ProviderFailures.Tenant, tenant.Id);
+        var response = await Call(() => http.RequestAuthorizationCodeTokenAsync(request, cancellationToken));
 
         ThrowIfUnavailable(response);
         if (response.IsError || string.IsNullOrEmpty(response.AccessToken))
@@ -76,8 +78,10 @@ public sealed class ProviderClient(IHttpClientFactory httpClients, SignedUserInf
     public async Task<UserInfo> GetUserInfoAsync(Tenant tenant, OpenIdConnectConfiguration metadata, string accessToken,
         string? audience, CancellationToken cancellationToken)
     {
-        using var http = httpClients.CreateClient(ProviderMetadata.HttpClientName);
+        // A bearer token (no audience expected) goes through the bearer pipeline, never the sign-in path's.
+        using var http = httpClients.CreateClient(audience is null ? ProviderMetadata.BearerHttpClientName : ProviderMetadata.HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Get, metadata.UserInfoEndpoint);
+        request.Options.Set(ProviderFailures.Tenant, tenant.Id);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Accept.ParseAdd("application/jwt");

@@ -21,6 +21,9 @@ public sealed partial class ProviderMetadata(IHttpClientFactory httpClients, Tim
 {
     public const string HttpClientName = "oidc";
 
+    /// <summary>The client for bearer validation, apart from the sign-in path's.</summary>
+    public const string BearerHttpClientName = "oidc-bearer";
+
     /// <summary>The least time between two forced refreshes of one provider's keys.</summary>
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(30);
 
@@ -124,7 +127,7 @@ public sealed partial class ProviderMetadata(IHttpClientFactory httpClients, Tim
             string address, IDocumentRetriever retriever, CancellationToken cancel)
         {
             using var http = httpClients.CreateClient(HttpClientName);
-            var discovery = await http.GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
+            using var request = new DiscoveryDocumentRequest
             {
                 Address = tenant.Issuer,
                 Policy = new DiscoveryPolicy
@@ -136,7 +139,9 @@ public sealed partial class ProviderMetadata(IHttpClientFactory httpClients, Tim
                     RequireHttps = new Uri(tenant.Issuer).Scheme == Uri.UriSchemeHttps,
                     AdditionalEndpointBaseAddresses = [.. tenant.TrustedEndpointBaseAddresses],
                 },
-            }, cancel);
+            };
+            request.Options.Set(ProviderFailures.Tenant, tenant.Id);
+            var discovery = await http.GetDiscoveryDocumentAsync(request, cancel);
 
             if (discovery.ErrorType == ResponseErrorType.PolicyViolation)
             {

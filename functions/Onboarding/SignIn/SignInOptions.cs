@@ -28,6 +28,14 @@ public sealed class SignInOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Userinfo calls per second that bearer tokens of one tenant may cause (tokens not seen or refused before).</summary>
+    [Range(1, 10_000)]
+    public int BearerChecksPerSecond { get; set; } = 20;
+
+    /// <summary>How many of those may come at once, above the rate.</summary>
+    [Range(1, 100_000)]
+    public int BearerChecksBurst { get; set; } = 100;
+
     /// <summary>Cookies are Secure unless the service runs on plain-http loopback (local runs).</summary>
     public bool SecureCookies => PublicBaseUrl is not { IsAbsoluteUri: true, Scheme: "http" };
 

@@ -73,6 +73,13 @@ public sealed class TestOidcProvider : IAsyncDisposable
     public bool SignUserInfo { get; set; }
     public string? UserInfoAudience { get; set; }
 
+    /// <summary>Userinfo answers 429 for tokens it does not know, as a provider a flood has angered does.</summary>
+    public bool UserInfoThrottlesUnknownTokens { get; set; }
+
+    /// <summary>How many userinfo requests the provider received.</summary>
+    public int UserInfoRequests => _userInfoRequests;
+    private int _userInfoRequests;
+
     /// <summary>Where discovery says the endpoints are; the issuer's own authority when null.</summary>
     public string? EndpointBase { get; set; }
 
@@ -102,6 +109,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         TokenEndpointDown = false;
         AdvertiseIssParameter = true;
         SignUserInfo = false;
+        UserInfoThrottlesUnknownTokens = false;
         UserInfoAudience = null;
         EndpointBase = null;
         TokenEndpointAuthMethods = ["client_secret_basic"];
@@ -210,9 +218,10 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
         app.MapGet("/rp/userinfo", (HttpRequest request) =>
         {
+            Interlocked.Increment(ref _userInfoRequests);
             if (request.Headers.Authorization != $"Bearer at-{Subject}")
             {
-                return Results.StatusCode(401);
+                return Results.StatusCode(UserInfoThrottlesUnknownTokens ? 429 : 401);
             }
 
             var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? Subject, ["email"] = $"{Subject}@example.org", ["eduperson_entitlement"] = Entitlements };

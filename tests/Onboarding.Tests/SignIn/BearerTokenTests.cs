@@ -23,9 +23,29 @@ public sealed class BearerTokenTests
     [InlineData("Bearer oidc/egi", "TokenInvalid")]
     [InlineData("Bearer ", "TokenInvalid")]
     [InlineData("Bearer a b", "TokenInvalid")]
+    [InlineData("Bearer é", "TokenInvalid")]                 // non-ASCII: never forwarded
+    [InlineData("Bearer abc\u0000def", "TokenInvalid")]
+    [InlineData("Bearer abc=def", "TokenInvalid")]            // '=' only at the end
+    [InlineData("Bearer ===", "TokenInvalid")]
+    [InlineData("Bearer abc,def", "TokenInvalid")]
+    [InlineData("Bearer abc\"def", "TokenInvalid")]
     public void TokenFrom_Refused_WithTheOpenEoCode(string? header, string code)
     {
         var refused = Assert.Throws<OnboardingException>(() => BearerAuthenticator.TokenFrom(Tenant, header));
         Assert.Equal(code, refused.Error.Code);
     }
+
+    [Theory]
+    [InlineData("abcXYZ019-._~+/", true)]
+    [InlineData("abc==", true)]
+    [InlineData("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", true)]
+    [InlineData("ab%cd", false)]
+    [InlineData("ab cd", false)]
+    [InlineData("абв", false)]                               // Cyrillic look-alikes are not token characters
+    [InlineData("", false)]
+    public void IsB64Token_Rfc6750(string token, bool valid) => Assert.Equal(valid, BearerAuthenticator.IsB64Token(token));
+
+    [Fact]
+    public void TokenFrom_OverTheLengthCap_Refused() =>
+        Assert.Equal("TokenInvalid", Assert.Throws<OnboardingException>(() => BearerAuthenticator.TokenFrom(Tenant, "Bearer " + new string('a', 4097))).Error.Code);
 }
