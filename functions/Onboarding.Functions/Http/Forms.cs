@@ -12,15 +12,18 @@ public static class Forms
 
     public static async Task<IFormCollection> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType
-            || !request.ContentType!.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        // Only what the pages send: urlencoded, in UTF-8 (or no charset). Any other charset is refused
+        // here, before the framework would look it up (UTF-7 throws).
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            || !type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || !(type.Charset.Length == 0 || type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
         {
-            throw new OnboardingException(ApiError.ParameterInvalid, "This address takes the form of its page only.");
+            throw new OnboardingException(ApiError.ContentTypeInvalid);
         }
 
         if (request.ContentLength is > MaxBytes)
         {
-            throw new OnboardingException(ApiError.ParameterInvalid, "The form is too large.");
+            throw new OnboardingException(ApiError.PayloadTooLarge, "The form is too large.");
         }
 
         try

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
@@ -24,27 +23,4 @@ public sealed class SupportAuditFunction(StaffGate gate, AuditTrail audit, TimeP
             request.HttpContext.Response.Headers.CacheControl = "no-store";
             return TypedResults.Json(new AuditListBody(page.Entries, page.Continuation), ApiJson.Options);
         });
-}
-
-public static class AuditRange
-{
-    /// <summary>Dates (yyyy-MM-dd, UTC) or timestamps; <c>to</c> is inclusive of its whole day.</summary>
-    public static (DateTimeOffset From, DateTimeOffset To) Parse(string? from, string? to, DateTimeOffset now)
-    {
-        var end = string.IsNullOrEmpty(to) ? now : EndOf(Read(to, "to"), to);
-        var start = string.IsNullOrEmpty(from) ? end.AddDays(-30) : Read(from, "from");
-        if (start > end)
-        {
-            throw new OnboardingException(ApiError.ParameterInvalid, "from must not be after to.");
-        }
-
-        return (start, end);
-    }
-
-    private static DateTimeOffset Read(string value, string name) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
-            : throw new OnboardingException(ApiError.ParameterInvalid, $"{name} must be a date like 2026-11-28.");
-
-    private static DateTimeOffset EndOf(DateTimeOffset parsed, string raw) => raw.Length == 10 ? parsed.AddDays(1).AddTicks(-1) : parsed;
 }

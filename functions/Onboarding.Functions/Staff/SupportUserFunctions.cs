@@ -29,7 +29,7 @@ public sealed class SupportRecheckFunction(StaffGate gate, SupportService suppor
         string tenant, string userId) =>
         responder.Run(request, async () =>
         {
-            var staff = await gate.AllowAsync(request, tenant, StaffRight.RecheckUsers);
+            var staff = await gate.AllowChangeAsync(request, tenant, StaffRight.RecheckUsers);
             return TypedResults.Json(SupportUserBody.From(await support.RecheckAsync(staff, userId, request.HttpContext.RequestAborted)), ApiJson.Options);
         });
 }
@@ -43,13 +43,7 @@ public sealed class SupportEraseFunction(StaffGate gate, SupportService support,
         string tenant, string userId) =>
         responder.Run(request, async () =>
         {
-            // Bearer only: the staff page erases through its own form, with an anti-forgery token.
-            if (string.IsNullOrEmpty(request.Headers.Authorization))
-            {
-                throw new Common.OnboardingException(Common.ApiError.AuthenticationRequired);
-            }
-
-            var staff = await gate.AllowAsync(request, tenant, StaffRight.EraseUsers);
+            var staff = await gate.AllowChangeAsync(request, tenant, StaffRight.EraseUsers);
             await support.EraseAsync(staff, userId, request.HttpContext.RequestAborted);
             return TypedResults.NoContent();
         });

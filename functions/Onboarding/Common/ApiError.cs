@@ -7,6 +7,12 @@ namespace Onboarding.Common;
 /// </summary>
 public sealed record ApiError(string Code, int Status, string Title)
 {
+    public static readonly ApiError ContentTypeInvalid =
+        new("ContentTypeInvalid", 415, "This address takes the form of its page only.");
+
+    public static readonly ApiError PayloadTooLarge =
+        new("PayloadTooLarge", 413, "The request is too large.");
+
     public static readonly ApiError TenantNotFound =
         new("TenantNotFound", 404, "This platform is not known here.");
 

@@ -26,7 +26,11 @@ public sealed partial class BearerAuthenticator(
     TimeProvider time,
     Microsoft.Extensions.Logging.ILogger<BearerAuthenticator> logger) : IDisposable
 {
-    public static readonly TimeSpan MaxCacheTime = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// Claims are reused at most this long: a token revoked at the provider (or a staff role taken
+    /// away) stops working here within a minute, not the 15 minutes openEO back-ends allow.
+    /// </summary>
+    public static readonly TimeSpan MaxCacheTime = TimeSpan.FromMinutes(1);
 
     /// <summary>A refused token is refused again from memory for this long: repeated garbage costs nothing.</summary>
     public static readonly TimeSpan RefusalCacheTime = TimeSpan.FromMinutes(1);

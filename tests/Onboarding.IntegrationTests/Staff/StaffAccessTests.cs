@@ -197,6 +197,25 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
         _ => "view",
     };
 
+    [Theory]
+    [InlineData("POST", "support/users/{bob}/recheck")]
+    [InlineData("DELETE", "support/users/{bob}")]
+    public async Task SupportApiChanges_WithTheStaffCookieAlone_FromAnotherSite_Refused_NoAuditEntry(string method, string path)
+    {
+        using var browser = new Browser();
+        var (page, _) = await browser.FollowAsync(new Uri(Service.BaseUrl, "api/tenants/demo/login?for=staff&login_hint=carol"));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var audited = await AuditCount();
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(Service.BaseUrl, "api/tenants/demo/" + path.Replace("{bob}", _bobId, StringComparison.Ordinal)));
+        request.Headers.Add("Origin", "http://evil.example");
+        using var response = await browser.SendAsync(request); // the browser's cookies, no token
+
+        await AssertDenied(response, HttpStatusCode.Unauthorized, "AuthenticationRequired");
+        Assert.Equal(audited, await AuditCount());
+        Assert.Contains(await Service.UsersAsync("demo"), u => u.RowKey == _bobId);
+    }
+
     private async Task AssertDenied(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         using (response)
