@@ -29,7 +29,7 @@ public sealed class ReportQueryTests
     [InlineData("2026-13", "2026-12", null, "from must be a month")]
     [InlineData("26-01", null, null, "from must be a month")]
     [InlineData(null, "2026/11", null, "to must be a month")]
-    [InlineData("9995-01", "9999-12", null, "from must be a month from 2000-01")]   // once an overflow, a 500
+    [InlineData("9995-01", "9999-12", null, "must be a month from 2000-01")]   // once an overflow, a 500
     [InlineData(null, "0001-01", null, "to must be a month from 2000-01")]
     [InlineData("1999-12", "2000-06", null, "from must be a month from 2000-01")]
     public void Parse_BadParameters_ClearMessage(string? from, string? to, string? by, string message)
