@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Onboarding.Storage;
 
@@ -18,8 +19,14 @@ public sealed class EmailIndexEntity : TableRow
     public string UserIds { get; set; } = "";
 }
 
-public sealed class EmailIndex(TableStore tables, IOptions<PrivacyOptions> options)
+public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOptions> options, ILogger<EmailIndex> logger)
 {
+    /// <summary>
+    /// Identities one address may list (a row holds at most 32 KiB; 200 ids are 6.6 KB). Past it the
+    /// address stops finding the newest ones, with a warning: one shared address never breaks sign-in.
+    /// </summary>
+    public const int MaxUsersPerEmail = 200;
+
     private const int MaxAttempts = 8;
     private readonly byte[] _key = HMACSHA256.HashData(Convert.FromBase64String(options.Value.HmacSecret),
         Encoding.UTF8.GetBytes("email-index"));
@@ -37,7 +44,21 @@ public sealed class EmailIndex(TableStore tables, IOptions<PrivacyOptions> optio
     }
 
     public Task AddAsync(string tenantId, string email, string userId, CancellationToken cancellationToken) =>
-        ChangeAsync(tenantId, KeyOf(email), ids => ids.Contains(userId) ? null : [.. ids, userId], cancellationToken);
+        ChangeAsync(tenantId, KeyOf(email), ids =>
+        {
+            if (ids.Contains(userId))
+            {
+                return null;
+            }
+
+            if (ids.Count >= MaxUsersPerEmail)
+            {
+                LogFull(tenantId, MaxUsersPerEmail);
+                return null;
+            }
+
+            return [.. ids, userId];
+        }, cancellationToken);
 
     public Task RemoveAsync(string tenantId, string email, string userId, CancellationToken cancellationToken) =>
         RemoveKeyAsync(tenantId, KeyOf(email), userId, cancellationToken);
@@ -87,4 +108,7 @@ public sealed class EmailIndex(TableStore tables, IOptions<PrivacyOptions> optio
 
     private static List<string> Ids(EmailIndexEntity entity) =>
         [.. entity.UserIds.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Email index of tenant {Tenant}: an address already lists {Max} identities; the new one is not indexed (support finds it by id)")]
+    private partial void LogFull(string tenant, int max);
 }

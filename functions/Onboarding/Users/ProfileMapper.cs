@@ -13,7 +13,8 @@ public static partial class ProfileMapper
     public static SignInProfile? Map(Tenant tenant, JsonElement claims, string? subject = null)
     {
         subject ??= Text(claims, tenant.UserKeyClaim);
-        if (string.IsNullOrWhiteSpace(subject))
+        // A user key is an identifier, not a text: bounded and printable, or the claims are refused.
+        if (string.IsNullOrWhiteSpace(subject) || subject.Length > MaxSubjectLength || !IsPlain(subject))
         {
             return null;
         }
@@ -21,9 +22,32 @@ public static partial class ProfileMapper
         var institution = InstitutionOf(Strings(claims, "eduperson_scoped_affiliation"));
         var country = CountryResolver.Resolve(
             tenant.CountryClaim is null ? null : Text(claims, tenant.CountryClaim), institution);
-        var email = Text(claims, "email")?.Trim();
-        return new SignInProfile(tenant.Issuer, subject, string.IsNullOrEmpty(email) ? null : email, institution, country);
+        return new SignInProfile(tenant.Issuer, subject, EmailOf(claims), institution, country);
     }
+
+    private const int MaxSubjectLength = 256;
+
+    /// <summary>
+    /// The email claim when it is an address the service may store and show: at most 254 characters
+    /// (RFC 5321), one <c>@</c>, no control, format (bidi overrides, zero-width) or surrogate characters
+    /// (a right-to-left override would make <c>alice@vito.be\u202Egro.live</c> read as another
+    /// domain on the staff pages). Otherwise no email is stored: the person's page says it was not shared.
+    /// </summary>
+    public static string? EmailOf(JsonElement claims)
+    {
+        var email = Text(claims, "email")?.Trim();
+        if (string.IsNullOrEmpty(email) || email.Length > 254 || !IsPlain(email))
+        {
+            return null;
+        }
+
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1 && !email.Any(char.IsWhiteSpace) ? email : null;
+    }
+
+    private static bool IsPlain(string value) => !value.Any(c =>
+        char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD'
+        || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.OtherNotAssigned);
 
     /// <summary>
     /// The institution is the scope (domain) of the scoped affiliation, e.g. <c>member@vito.be</c>
@@ -53,8 +77,21 @@ public static partial class ProfileMapper
         claims.ValueKind == JsonValueKind.Object
         && claims.TryGetProperty(name, out var value)
         && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            ? StringOf(value)
             : null;
+
+    /// <summary>A JSON string, or null when it holds invalid UTF-16 (an escaped lone surrogate), which the reader refuses to decode.</summary>
+    private static string? StringOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>A claim that may be a single string or an array of strings.</summary>
     public static IReadOnlyList<string> Strings(JsonElement claims, string name)
@@ -66,10 +103,11 @@ public static partial class ProfileMapper
 
         return value.ValueKind switch
         {
-            JsonValueKind.String => [value.GetString()!],
+            JsonValueKind.String => StringOf(value) is { } one ? [one] : [],
             JsonValueKind.Array => value.EnumerateArray()
                 .Where(v => v.ValueKind == JsonValueKind.String)
-                .Select(v => v.GetString()!)
+                .Select(StringOf)
+                .OfType<string>()
                 .ToList(),
             _ => [],
         };

@@ -61,4 +61,38 @@ public sealed class ProfileMapperTests
     [InlineData(new string[0], null)]
     public void InstitutionOf_TakesTheFirstValidScope(string[] values, string? expected) =>
         Assert.Equal(expected, ProfileMapper.InstitutionOf(values));
+
+    [Theory]
+    [InlineData("alice@vito.be", "alice@vito.be")]
+    [InlineData(" alice@vito.be ", "alice@vito.be")]
+    [InlineData("alice@vito.be\u202Egro.live", null)]   // a right-to-left override would show another domain
+    [InlineData("alice\u200B@vito.be", null)]           // zero-width space
+    [InlineData("alice@vito.be\u0000", null)]
+    [InlineData("alice@vito.be\r\nBcc: x@y.org", null)]
+    [InlineData("alice", null)]
+    [InlineData("a@b@c", null)]
+    [InlineData("@vito.be", null)]
+    public void EmailOf_OnlyPlainAddresses(string claim, string? stored) =>
+        Assert.Equal(stored, ProfileMapper.EmailOf(Claims(new { email = claim })));
+
+    [Fact]
+    public void EmailOf_ALoneSurrogateInTheProvidersJson_NotStored_NoException()
+    {
+        using var document = JsonDocument.Parse("{\"email\":\"\\ud800@vito.be\",\"eduperson_entitlement\":[\"\\udc00\",\"x\"]}");
+
+        Assert.Null(ProfileMapper.EmailOf(document.RootElement));
+        Assert.Equal(["x"], ProfileMapper.Strings(document.RootElement, "eduperson_entitlement"));
+    }
+
+    [Fact]
+    public void EmailOf_Over254Characters_NotStored() =>
+        Assert.Null(ProfileMapper.EmailOf(Claims(new { email = new string('a', 250) + "@x.org" })));
+
+    [Fact]
+    public void Map_AUserKeyOfControlCharactersOrOverlong_Refused()
+    {
+        var tenant = TenantFactory.Create(userKeyClaim: "sub");
+        Assert.Null(ProfileMapper.Map(tenant, Claims(new { sub = "a\u0000b" })));
+        Assert.Null(ProfileMapper.Map(tenant, Claims(new { sub = new string('s', 257) })));
+    }
 }
