@@ -80,21 +80,6 @@ public sealed class ExpiryIndex(TableStore tables)
     public async Task DeleteAsync(IEnumerable<ExpiryEntity> entries, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
-        foreach (var batch in entries.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100)))
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)),
-                    cancellationToken);
-            }
-            catch (TableTransactionFailedException)
-            {
-                // One entry was gone already (a run that crashed after deleting part): one by one then.
-                foreach (var entry in batch)
-                {
-                    await table.DeleteEntityAsync(entry.PartitionKey, entry.RowKey, ETag.All, cancellationToken);
-                }
-            }
-        }
+        await TableBatches.DeleteAsync(table, entries, cancellationToken);
     }
 }

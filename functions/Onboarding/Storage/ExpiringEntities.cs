@@ -30,24 +30,8 @@ public static class ExpiringEntities
             }
         }
 
-        foreach (var batch in expired.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100)))
-        {
-            try
-            {
-                // Unconditional: an expired item is dead whatever changed.
-                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)),
-                    cancellationToken);
-            }
-            catch (TableTransactionFailedException)
-            {
-                // One was used (consumed) meanwhile: the rest one by one, a 404 is fine.
-                foreach (var entity in batch)
-                {
-                    await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
-                }
-            }
-        }
-
+        // Unconditional: an expired item is dead whatever changed.
+        await TableBatches.DeleteAsync(table, expired, cancellationToken);
         return expired.Count;
     }
 }
