@@ -39,6 +39,22 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
             ? aliases.KeyOf(tenant.Issuer, sub)
             : null;
 
+        // A bearer token of someone already counted today (hourly refreshes, polling clients): only
+        // the status is refreshed, with one read and at most one write, and no index is touched —
+        // unless what the indexes hold (email, alias) changed, which takes the full path below.
+        if (channel == SignInChannel.Bearer
+            && await users.FindAsync(tenant.Id, profile.UserId, cancellationToken) is { } known
+            && known.LastSignInAt.UtcDateTime.Date == time.GetUtcNow().UtcDateTime.Date
+            && known.Email == profile.Email && (aliasKey is null || known.AliasKey == aliasKey))
+        {
+            if (await users.UpdateStatusAsync(tenant.Id, profile.UserId,
+                (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken) is var (refreshed, statusBefore))
+            {
+                await uptake.StatusChangedAsync(tenant, statusBefore, refreshed, cancellationToken);
+                return new RecordedSignIn(refreshed, false, StatusSteps.Describe(tenant, refreshed.Status, refreshed.FirstSignInAt));
+            }
+        }
+
         // The indexes are written before the record, so a crash in between leaves an index entry
         // without its record (harmless; the purge and look-ups check the record, and the expiry entry
         // names the index keys) and never a record the purge cannot find.
