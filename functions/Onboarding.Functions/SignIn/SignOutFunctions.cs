@@ -16,9 +16,8 @@ public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSe
     /// Sign-out (the form on every page of a signed-in person or staff member): ends the service's
     /// sessions of this tenant in this browser, then the provider's session where it offers that.
     /// </summary>
-    /// <remarks>A POST with the session's anti-forgery token, so another site cannot sign people out.
-    /// A browser without a session (a forged POST carries no Lax cookie) only reaches the provider,
-    /// which asks the person to confirm.</remarks>
+    /// <remarks>A POST with the session's anti-forgery token, so another site cannot sign people out:
+    /// without a session (a forged POST carries no Lax cookie) nothing is cleared.</remarks>
     [Function("SignOut")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/logout")] HttpRequest request,
@@ -33,6 +32,13 @@ public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSe
                 && !(staff is not null && staffSessions.IsValidAntiForgeryToken(staff, token)))
             {
                 throw new OnboardingException(ApiError.ParameterInvalid, "This sign-out came from another page. You are still signed in.");
+            }
+
+            if (person is null && staff is null)
+            {
+                // No session came with the form (a cross-site POST carries no Lax cookie): clear nothing,
+                // or another site could sign people out; show the signed-out page, which offers sign-in.
+                return SignInResponses.SeeOther(request, Routes.SignedOut(tenant));
             }
 
             cookies.ClearSessions(request.HttpContext.Response, tenant);

@@ -47,7 +47,7 @@ public sealed class AccessTokenPrecheck(ProviderMetadata metadata, TimeProvider 
         };
         var result = await _handler.ValidateTokenAsync(token, parameters);
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException
-            && await metadata.RefreshAsync(tenant, cancellationToken) is { } refreshed) // rotation; at most every 30 s
+            && (await metadata.RefreshAsync(tenant, cancellationToken) ?? await metadata.GetAsync(tenant, cancellationToken)) is { } refreshed) // rotation; refreshed at most every 30 s, else the latest
         {
             parameters.IssuerSigningKeys = refreshed.SigningKeys;
             result = await _handler.ValidateTokenAsync(token, parameters);

@@ -37,7 +37,7 @@ public sealed partial class ProviderSignOut(TenantCatalog tenants, ProviderMetad
             return $"{provider.EndSessionEndpoint}{separator}client_id={Uri.EscapeDataString(tenant.ClientId)}"
                 + $"&post_logout_redirect_uri={Uri.EscapeDataString(options.Value.SignedOutUri(tenant.Id))}";
         }
-        catch (OnboardingException e) when (e.Error == ApiError.OidcProviderUnavailable)
+        catch (OnboardingException e) when (e.Error == ApiError.OidcProviderUnavailable || e.Error == ApiError.OidcProviderMisconfigured)
         {
             LogProviderUnavailable(tenant.Id);
             return null;

@@ -38,7 +38,7 @@ public sealed class SignedUserInfo(ProviderMetadata metadata)
         };
         var result = await _handler.ValidateTokenAsync(jwt, parameters);
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException
-            && (await metadata.RefreshAsync(tenant, cancellationToken)) is { } refreshed)
+            && (await metadata.RefreshAsync(tenant, cancellationToken) ?? await metadata.GetAsync(tenant, cancellationToken)) is { } refreshed)
         {
             parameters.IssuerSigningKeys = refreshed.SigningKeys;
             result = await _handler.ValidateTokenAsync(jwt, parameters);
