@@ -104,7 +104,9 @@ public static class ServiceRegistration
         services.AddSingleton<StaffAuthenticator>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<SupportService>();
-        services.AddSingleton<Uptake.UptakeCounter>();
+        services.AddSingleton<Uptake.UptakePlanner>();
+        services.AddSingleton<Uptake.UptakeDrain>();
+        services.AddSingleton<Uptake.UptakeMarkers>();
         services.AddSingleton<Uptake.UptakeReports>();
         services.AddSingleton<Uptake.DeploymentOperators>();
         return services;

@@ -27,6 +27,11 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
         {
             return await FailureAsync(request, e.Error, e.Detail);
         }
+        catch (Exception e) when (StorageFault(e) is { } fault)
+        {
+            LogStorageFault(request.Path, fault.Status, fault.ErrorCode ?? "none");
+            return await FailureAsync(request, ApiError.StorageUnavailable, ApiError.StorageUnavailable.Title);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             LogUnexpected(e, request.Path);
@@ -80,6 +85,17 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
             ? $"/{string.Join('/', segments[..(tenantIndex + 1)].Select(Uri.EscapeDataString))}/login{(staffPage ? "?for=staff" : "")}"
             : null;
     }
+
+    /// <summary>A failure of Table storage, alone or inside the aggregate the SDK throws for several.</summary>
+    private static Azure.RequestFailedException? StorageFault(Exception e) => e switch
+    {
+        Azure.RequestFailedException storage => storage,
+        AggregateException aggregate => aggregate.Flatten().InnerExceptions.OfType<Azure.RequestFailedException>().FirstOrDefault(),
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed handling {Path}: status {Status}, code {ErrorCode}; answered 503")]
+    private partial void LogStorageFault(PathString path, int status, string errorCode);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure handling {Path}")]
     private partial void LogUnexpected(Exception exception, PathString path);

@@ -75,6 +75,10 @@ public sealed record ApiError(string Code, int Status, string Title)
     public static readonly ApiError OidcProviderMisconfigured =
         new("OidcProviderMisconfigured", 502, "Sign-in to this platform is misconfigured at the moment. Its operators have been told; please try again later.");
 
+    /// <summary>Table storage failed or timed out (or stayed contended past every retry): transient, and nothing half-done stays.</summary>
+    public static readonly ApiError StorageUnavailable =
+        new("ServiceUnavailable", 503, "The service cannot reach its storage right now. Please try again in a minute.");
+
     public static readonly ApiError Internal =
         new("Internal", 500, "Something went wrong on our side. Please try again later.");
 }

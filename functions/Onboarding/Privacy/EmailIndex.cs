@@ -9,7 +9,7 @@ using Onboarding.Storage;
 namespace Onboarding.Privacy;
 
 /// <summary>
-/// One row per email address (partition = tenant, row = HMAC-SHA-256 of the normalised address with
+/// One row per email address (partition = tenant spread by key, row = HMAC-SHA-256 of the normalised address with
 /// the deployment secret) listing the users with that address. No table has an email in a key, and
 /// without the secret the rows cannot be matched to addresses. Look-ups are single point reads.
 /// </summary>
@@ -39,7 +39,8 @@ public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOption
     public async Task<IReadOnlyList<string>> FindAsync(string tenantId, string email, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(tenantId, KeyOf(email), cancellationToken: cancellationToken);
+        var key = KeyOf(email);
+        var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(Partitions.Spread(tenantId, key), key, cancellationToken: cancellationToken);
         return found.HasValue ? Ids(found.Value!) : [];
     }
 
@@ -72,9 +73,10 @@ public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOption
         CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
+        var partition = Partitions.Spread(tenantId, key);
         for (var attempt = 1; ; attempt++)
         {
-            var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(tenantId, key, cancellationToken: cancellationToken);
+            var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(partition, key, cancellationToken: cancellationToken);
             var entity = found.HasValue ? found.Value! : null;
             if (change(entity is null ? [] : Ids(entity)) is not { } ids)
             {
@@ -85,11 +87,11 @@ public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOption
             {
                 if (entity is null)
                 {
-                    await table.AddEntityAsync(new EmailIndexEntity { PartitionKey = tenantId, RowKey = key, UserIds = string.Join(' ', ids) }, cancellationToken);
+                    await table.AddEntityAsync(new EmailIndexEntity { PartitionKey = partition, RowKey = key, UserIds = string.Join(' ', ids) }, cancellationToken);
                 }
                 else if (ids.Count == 0)
                 {
-                    await table.DeleteEntityAsync(tenantId, key, entity.ETag, cancellationToken);
+                    await table.DeleteEntityAsync(partition, key, entity.ETag, cancellationToken);
                 }
                 else
                 {

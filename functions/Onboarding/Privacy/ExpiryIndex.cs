@@ -7,8 +7,9 @@ namespace Onboarding.Privacy;
 
 /// <summary>
 /// When each personal item is due to go, partitioned by day (partition = tenant and UTC day of
-/// expiry, row = kind and key). The purge reads only the partitions of days that have come: a range
-/// of keys, never a scan of all users.
+/// expiry, spread over 16 buckets by key: a day's sign-ins all write that day's entries; row = kind
+/// and key). The purge reads only the partitions of days that have come: a range of keys, never a
+/// scan of all users.
 /// </summary>
 public sealed class ExpiryEntity : TableRow
 {
@@ -29,8 +30,17 @@ public static class ExpiryKinds
 
 public sealed class ExpiryIndex(TableStore tables)
 {
-    public static string Partition(string tenantId, DateTimeOffset expiresAt) =>
-        $"{tenantId}_{expiresAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+    public static string Partition(string tenantId, DateTimeOffset expiresAt, string key) =>
+        Partitions.Spread(Day(tenantId, expiresAt), key);
+
+    private static string Day(string tenantId, DateTimeOffset at) => $"{tenantId}_{at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+
+    /// <summary>The UTC day a partition is for.</summary>
+    public static DateTimeOffset DayOf(string partition)
+    {
+        var day = Partitions.PrefixOf(partition);
+        return DateTimeOffset.ParseExact(day[(day.LastIndexOf('_') + 1)..], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    }
 
     public static string Row(string kind, string key) => $"{kind}_{key}";
 
@@ -43,7 +53,7 @@ public sealed class ExpiryIndex(TableStore tables)
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
         await table.UpsertEntityAsync(new ExpiryEntity
         {
-            PartitionKey = Partition(tenantId, expiresAt),
+            PartitionKey = Partition(tenantId, expiresAt, key),
             RowKey = Row(kind, key),
             EmailKey = emailKey,
             AliasKey = aliasKey,
@@ -53,7 +63,7 @@ public sealed class ExpiryIndex(TableStore tables)
     public async Task RemoveAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
-        await table.DeleteEntityAsync(Partition(tenantId, expiresAt), Row(kind, key), ETag.All, cancellationToken);
+        await table.DeleteEntityAsync(Partition(tenantId, expiresAt, key), Row(kind, key), ETag.All, cancellationToken);
     }
 
     /// <summary>Entries of days up to and including today's, oldest day first, at most <paramref name="limit"/>.</summary>
@@ -61,7 +71,7 @@ public sealed class ExpiryIndex(TableStore tables)
     {
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
         var from = $"{tenantId}_";
-        var to = Partition(tenantId, now);
+        var to = Partitions.All(Day(tenantId, now)).Last();
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey le {to}");
         var due = new List<ExpiryEntity>();
         await foreach (var entity in table.QueryAsync<ExpiryEntity>(filter, maxPerPage: Math.Min(limit, 1000), cancellationToken: cancellationToken))

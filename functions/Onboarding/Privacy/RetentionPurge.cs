@@ -22,7 +22,7 @@ public sealed partial class RetentionPurge(
     EmailIndex emails,
     Users.SubjectAliases aliases,
     Staff.AuditTrail audit,
-    Uptake.UptakeCounter uptake,
+    Uptake.UptakeMarkers markers,
     TimeProvider time,
     ILogger<RetentionPurge> logger)
 {
@@ -70,7 +70,7 @@ public sealed partial class RetentionPurge(
                         await aliases.RemoveAsync(tenant.Id, aliasKey, ct);
                     }
 
-                    if (user is null || ExpiryIndex.Partition(tenant.Id, user.ExpiresAt) != entry.PartitionKey)
+                    if (user is null || ExpiryIndex.Partition(tenant.Id, user.ExpiresAt, userId) != entry.PartitionKey)
                     {
                         // Gone already, or signed in since: the entry is stale (a newer one exists).
                         Interlocked.Increment(ref stale);
@@ -94,7 +94,7 @@ public sealed partial class RetentionPurge(
             await expiries.DeleteAsync(done, cancellationToken);
         }
 
-        await uptake.PurgeActivityMarkersAsync(tenant.Id, cancellationToken);
+        await markers.PurgeOldActivityAsync(tenant.Id, cancellationToken);
         var auditPurged = await audit.PurgeAsync(tenant.Id, now - tenant.Retention.AuditEntries, cancellationToken);
         if (auditPurged > 0)
         {
@@ -102,14 +102,10 @@ public sealed partial class RetentionPurge(
         }
 
         var left = await expiries.DueAsync(tenant.Id, now, 1, cancellationToken);
-        DateTimeOffset? oldestOverdue = left.Count == 0 ? null : DayOf(left[0].PartitionKey);
+        DateTimeOffset? oldestOverdue = left.Count == 0 ? null : ExpiryIndex.DayOf(left[0].PartitionKey);
         LogRun(tenant.Id, due.Count, erased, kept, stale, oldestOverdue?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         return new PurgeResult(erased, kept, stale, oldestOverdue);
     }
-
-    private static DateTimeOffset DayOf(string partition) =>
-        DateTimeOffset.ParseExact(partition[(partition.LastIndexOf('_') + 1)..], "yyyyMMdd",
-            System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 

@@ -16,7 +16,8 @@ public sealed partial class UserEraser(
     ExpiryIndex expiries,
     PartnerRecheckStore rechecks,
     Users.SubjectAliases aliases,
-    Uptake.UptakeCounter uptake,
+    Uptake.UptakeDrain drain,
+    Uptake.UptakeMarkers markers,
     Pseudonymizer pseudonyms,
     ILogger<UserEraser> logger)
 {
@@ -45,14 +46,15 @@ public sealed partial class UserEraser(
     /// </remarks>
     public async Task<bool> EraseAsync(UserEntity user, ETag etag, string reason, CancellationToken cancellationToken)
     {
-        var (tenantId, userId) = (user.PartitionKey, user.RowKey);
+        var (tenantId, userId) = (user.TenantId, user.RowKey);
         if (user.Email is { } email)
         {
             await emails.RemoveAsync(tenantId, email, userId, cancellationToken);
         }
 
         await rechecks.RemoveAsync(tenantId, userId, cancellationToken);
-        await uptake.ForgetAsync(tenantId, userId, user.FirstSignInAt, cancellationToken); // the counts stay; the markers go
+        await drain.DrainUserAsync(tenantId, userId, cancellationToken); // what they did is counted first
+        await markers.ForgetAsync(tenantId, userId, user.FirstSignInAt, cancellationToken); // the counts stay; the markers go
         if (!await users.DeleteAsync(tenantId, userId, etag, cancellationToken))
         {
             // Signed in while we were erasing: they stay, and so does their email row.
@@ -68,7 +70,7 @@ public sealed partial class UserEraser(
         // is still named by the expiry entry, which goes last.
         if (user.AliasKey is { } alias)
         {
-            await aliases.RemoveAsync(tenantId, alias, cancellationToken);
+            await aliases.RemoveIfNamesAsync(tenantId, alias, userId, cancellationToken);
         }
 
         await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, user.ExpiresAt, cancellationToken);

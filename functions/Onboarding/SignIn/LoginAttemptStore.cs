@@ -5,7 +5,8 @@ using Onboarding.Storage;
 namespace Onboarding.SignIn;
 
 /// <summary>
-/// A started login, kept server-side until its callback (partition = tenant, row = hash of state).
+/// A started login, kept server-side until its callback (partition = tenant spread by the row key,
+/// row = hash of state).
 /// The state itself is never stored: a leaked table does not reveal live states.
 /// </summary>
 public sealed class LoginAttemptEntity : TableRow, IExpiringEntity
@@ -25,6 +26,8 @@ public sealed class LoginAttemptEntity : TableRow, IExpiringEntity
 
 public sealed class LoginAttemptStore(TableStore tables)
 {
+    public static string PartitionOf(string tenantId, string stateHash) => Partitions.Spread(tenantId, stateHash);
+
     public async Task SaveAsync(LoginAttemptEntity attempt, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
@@ -34,7 +37,7 @@ public sealed class LoginAttemptStore(TableStore tables)
     public async Task<LoginAttemptEntity?> FindAsync(string tenantId, string stateHash, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.LoginAttempts, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<LoginAttemptEntity>(tenantId, stateHash, cancellationToken: cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<LoginAttemptEntity>(PartitionOf(tenantId, stateHash), stateHash, cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 

@@ -61,7 +61,7 @@ public sealed class LoginStarter(
 
         await attempts.SaveAsync(new LoginAttemptEntity
         {
-            PartitionKey = tenant.Id,
+            PartitionKey = LoginAttemptStore.PartitionOf(tenant.Id, Secrets.Sha256(state)),
             RowKey = Secrets.Sha256(state),
             Nonce = nonce,
             CodeVerifier = verifier,

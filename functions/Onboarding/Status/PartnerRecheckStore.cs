@@ -5,8 +5,9 @@ using Onboarding.Storage;
 namespace Onboarding.Status;
 
 /// <summary>
-/// Users whose partner step is not done yet, with when to look again (partition = tenant, row = user
-/// id). The re-check timer reads only the due ones of each tenant, a bounded number per run.
+/// Users whose partner step is not done yet, with when to look again (partition = tenant spread by
+/// user id, row = user id). The re-check timer reads only the due ones of each tenant, a bounded
+/// number per run, the 16 partitions at once.
 /// </summary>
 public sealed class PartnerRecheckEntity : TableRow
 {
@@ -24,7 +25,7 @@ public sealed class PartnerRecheckStore(TableStore tables)
         var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
         await table.UpsertEntityAsync(new PartnerRecheckEntity
         {
-            PartitionKey = tenantId,
+            PartitionKey = Partitions.Spread(tenantId, userId),
             RowKey = userId,
             DueAt = dueAt,
             Until = until,
@@ -34,24 +35,29 @@ public sealed class PartnerRecheckStore(TableStore tables)
     public async Task RemoveAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
-        await table.DeleteEntityAsync(tenantId, userId, ETag.All, cancellationToken); // 404 is not an error here
+        await table.DeleteEntityAsync(Partitions.Spread(tenantId, userId), userId, ETag.All, cancellationToken); // 404 is not an error here
     }
 
     public async Task<IReadOnlyList<PartnerRecheckEntity>> DueAsync(string tenantId, DateTimeOffset now, int limit,
         CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
-        var filter = TableClient.CreateQueryFilter<PartnerRecheckEntity>(e => e.PartitionKey == tenantId && e.DueAt <= now);
-        var due = new List<PartnerRecheckEntity>();
-        await foreach (var entity in table.QueryAsync<PartnerRecheckEntity>(filter, maxPerPage: limit, cancellationToken: cancellationToken))
+        var each = (limit + Partitions.Buckets - 1) / Partitions.Buckets;
+        var parts = await Task.WhenAll(Partitions.All(tenantId).Select(async partition =>
         {
-            due.Add(entity);
-            if (due.Count >= limit)
+            var filter = TableClient.CreateQueryFilter<PartnerRecheckEntity>(e => e.PartitionKey == partition && e.DueAt <= now);
+            var due = new List<PartnerRecheckEntity>();
+            await foreach (var entity in table.QueryAsync<PartnerRecheckEntity>(filter, maxPerPage: each, cancellationToken: cancellationToken))
             {
-                break;
+                due.Add(entity);
+                if (due.Count >= each)
+                {
+                    break;
+                }
             }
-        }
 
-        return due;
+            return due;
+        }));
+        return parts.SelectMany(p => p).OrderBy(e => e.DueAt).Take(limit).ToList();
     }
 }

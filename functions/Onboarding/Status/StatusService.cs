@@ -12,7 +12,7 @@ public sealed partial class StatusService(
     PartnerLinkChecker partners,
     PartnerRecheckStore rechecks,
     UserStore users,
-    Uptake.UptakeCounter uptake,
+    Uptake.UptakePlanner uptake,
     TimeProvider time,
     ILogger<StatusService> logger)
 {
@@ -51,13 +51,12 @@ public sealed partial class StatusService(
         }
 
         var observed = new StatusObservation(null, await ObservePartnersAsync(tenant, user.Subject, fresh: true, cancellationToken));
-        if (await users.UpdateStatusAsync(tenant.Id, userId,
-            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken) is not var (updated, before))
+        if (await users.UpdateStatusAsync(tenant.Id, userId, (stored, now) => StatusSteps.Merge(tenant, stored, observed, now),
+            (before, after) => uptake.StatusChanged(tenant, before, after), known: null, cancellationToken) is not var (updated, _))
         {
             return null;
         }
 
-        await uptake.StatusChangedAsync(tenant, before, updated, cancellationToken);
         await ScheduleRecheckAsync(tenant, updated, cancellationToken);
         return updated;
     }
@@ -66,7 +65,12 @@ public sealed partial class StatusService(
     /// Keeps a user on the re-check schedule while a partner step is not done and the tenant's window
     /// after sign-up is open; takes them off otherwise. Due again after an hour, spread by jitter.
     /// </summary>
-    public async Task ScheduleRecheckAsync(Tenant tenant, UserRecord user, CancellationToken cancellationToken, bool dueNow = false)
+    /// <param name="previous">
+    /// The status before a sign-in (null for a first one), when the caller knows it: a person who had
+    /// every partner linked before was not on the schedule, so there is nothing to take off.
+    /// </param>
+    public async Task ScheduleRecheckAsync(Tenant tenant, UserRecord user, CancellationToken cancellationToken, bool dueNow = false,
+        StoredStatus? previous = null)
     {
         if (tenant.Partners.Count == 0)
         {
@@ -78,7 +82,14 @@ public sealed partial class StatusService(
         var until = pending.Count == 0 ? now : user.FirstSignInAt + pending.Max(p => p.RecheckFor);
         if (until <= now)
         {
-            await rechecks.RemoveAsync(tenant.Id, user.UserId, cancellationToken);
+            var wasScheduled = previous is null
+                ? !dueNow // a first sign-in (dueNow) had no schedule; elsewhere the caller does not know
+                : tenant.Partners.Any(p => previous.Step(p.Id)?.State != StepState.Done);
+            if (wasScheduled)
+            {
+                await rechecks.RemoveAsync(tenant.Id, user.UserId, cancellationToken);
+            }
+
             return;
         }
 

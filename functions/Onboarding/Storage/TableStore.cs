@@ -14,6 +14,7 @@ public enum Table
     Expiries,
     Audit,
     Uptake,
+    UptakeMarkers,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Data.Tables;
 using Onboarding.Common;
@@ -67,44 +68,82 @@ public sealed record MonthUptake(string Tenant, string Month, UptakeCounts Total
 
 /// <summary>
 /// Reads uptake reports from the summary rows: one keyed range read per month and tenant, whatever
-/// the number of users. Sign-ups, active users and sign-ins belong to the month they happened in;
-/// the funnel belongs to the month of sign-up (the cohort).
+/// the number of users, the months in parallel. Sign-ups, active users and sign-ins belong to the
+/// month they happened in; the funnel belongs to the month of sign-up (the cohort). A month read is
+/// kept for <see cref="CacheFor"/> (or until this instance's drain counts into it), so the dashboard's
+/// reports and repeated views read each month once.
 /// </summary>
-public sealed class UptakeReports(TableStore tables)
+public sealed class UptakeReports(TableStore tables, TimeProvider time)
 {
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private const int MaxCachedMonths = 10_000;
+
+    private readonly ConcurrentDictionary<string, (DateTimeOffset ReadAt, Task<MonthCounters> Rows)> _months = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<MonthUptake>> ReadAsync(Tenant tenant, ReportQuery query, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(Table.Uptake, cancellationToken);
-        var months = new List<MonthUptake>();
-        foreach (var month in query.Months())
+        var months = query.Months().ToList();
+        var read = await Task.WhenAll(months.Select(m => MonthAsync(UptakeKeys.Partition(tenant.Id, m.Year, m.Month)).WaitAsync(cancellationToken)));
+        return months.Select((month, i) =>
         {
-            var partition = UptakeKeys.Partition(tenant.Id, month.Year, month.Month);
-            var filter = query.By is null
-                ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"c|total|"} and RowKey lt {"c|total}"}")
-                : TableClient.CreateQueryFilter(
-                    $"PartitionKey eq {partition} and ((RowKey ge {"c|total|"} and RowKey lt {"c|total}"}) or (RowKey ge {"c|" + query.By + "|"} and RowKey lt {"c|" + query.By + "}"}))");
-            var counters = new Dictionary<(string Dimension, string Value), Dictionary<string, long>>();
-            await foreach (var row in table.QueryAsync<UptakeEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Count"], cancellationToken: cancellationToken))
-            {
-                var parts = row.RowKey.Split('|');
-                var key = (parts[1], parts[2]);
-                if (!counters.TryGetValue(key, out var metrics))
-                {
-                    counters[key] = metrics = [];
-                }
-
-                metrics[parts[3]] = row.Count;
-            }
-
+            var counters = read[i];
             var totals = counters.TryGetValue((Dimensions.Total, ""), out var t) ? Counts(t) : Counts([]);
-            var breakdown = counters.Where(c => c.Key.Dimension != Dimensions.Total)
-                .Select(c => new BreakdownCounts(c.Key.Value, Counts(c.Value)))
-                .OrderByDescending(b => b.Counts.ActiveUsers).ThenByDescending(b => b.Counts.SignUps).ThenBy(b => b.Value, StringComparer.Ordinal)
-                .ToList();
-            months.Add(new MonthUptake(tenant.Id, month.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals, breakdown));
+            var breakdown = query.By is null
+                ? []
+                : counters.Where(c => c.Key.Dimension == query.By)
+                    .Select(c => new BreakdownCounts(c.Key.Value, Counts(c.Value)))
+                    .OrderByDescending(b => b.Counts.ActiveUsers).ThenByDescending(b => b.Counts.SignUps).ThenBy(b => b.Value, StringComparer.Ordinal)
+                    .ToList();
+            return new MonthUptake(tenant.Id, month.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals, breakdown);
+        }).ToList();
+    }
+
+    /// <summary>Forgets what was read of these months (the drain just counted into them).</summary>
+    public void Invalidate(IEnumerable<string> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _months.TryRemove(partition, out _);
+        }
+    }
+
+    private Task<MonthCounters> MonthAsync(string partition)
+    {
+        var now = time.GetUtcNow();
+        if (_months.TryGetValue(partition, out var cached) && now - cached.ReadAt < CacheFor && !cached.Rows.IsFaulted && !cached.Rows.IsCanceled)
+        {
+            return cached.Rows;
         }
 
-        return months;
+        if (_months.Count >= MaxCachedMonths)
+        {
+            _months.Clear();
+        }
+
+        // Shared by the callers that arrive meanwhile, so it does not take one caller's cancellation.
+        var rows = ReadMonthAsync(partition);
+        _months[partition] = (now, rows);
+        return rows;
+    }
+
+    private async Task<MonthCounters> ReadMonthAsync(string partition)
+    {
+        var table = await tables.GetAsync(Table.Uptake);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"c|"} and RowKey lt {"c}"}");
+        var counters = new MonthCounters();
+        await foreach (var row in table.QueryAsync<UptakeEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Count"]))
+        {
+            var parts = row.RowKey.Split('|');
+            var key = (parts[1], parts[2]);
+            if (!counters.TryGetValue(key, out var metrics))
+            {
+                counters[key] = metrics = [];
+            }
+
+            metrics[parts[3]] = row.Count;
+        }
+
+        return counters;
     }
 
     private static UptakeCounts Counts(Dictionary<string, long> m) => new(
@@ -142,3 +181,6 @@ public sealed class UptakeReports(TableStore tables)
         return (At((n - 1) / 2) + At(n / 2)) / 2;
     }
 }
+
+/// <summary>One month's counters by (dimension, value), then metric.</summary>
+public sealed class MonthCounters : Dictionary<(string Dimension, string Value), Dictionary<string, long>>;

@@ -6,15 +6,35 @@ using Onboarding.Storage;
 namespace Onboarding.Uptake;
 
 /// <summary>
-/// The uptake table (partition = tenant and month) holds two kinds of rows side by side, so that a
-/// marker and the counters it guards change in one entity-group transaction:
-/// counters <c>c|{dimension}|{value}|{metric}</c> with a <see cref="Count"/>, and per-user markers
-/// <c>a|{user hash}</c> (active this month) and <c>s|{user hash}|{stage}</c> (cohort stage reached).
+/// A counter of the uptake table (partition = tenant and month): <c>c|{dimension}|{value}|{metric}</c>.
+/// The table holds only summary rows, whatever the number of users, and for a quarter of an hour the
+/// <see cref="AppliedEventEntity"/> rows of the events just counted.
 /// </summary>
 public sealed class UptakeEntity : TableRow
 {
-    /// <summary>For counters only.</summary>
     public long Count { get; set; }
+}
+
+/// <summary>
+/// <c>e|{event id}</c> in a counter partition, added in the same transaction as the event's counts:
+/// the proof that the event is counted, so a drain repeated after a crash or a lost answer skips it.
+/// </summary>
+public sealed class AppliedEventEntity : TableRow
+{
+    public string OutboxPartition { get; set; } = "";
+    public string OutboxRow { get; set; } = "";
+    public DateTimeOffset AppliedAt { get; set; }
+}
+
+/// <summary>
+/// A per-user marker of the uptake-markers table (partition = counter partition spread by the user
+/// hash): <c>a|{user hash}</c> (active this month) or <c>s|{user hash}|{stage}</c> (cohort stage
+/// reached). The first event to add it counts the metric; it names that event, so the same event
+/// retried after a crash still counts (once) and any other finds it taken.
+/// </summary>
+public sealed class MarkerEntity : TableRow
+{
+    public string EventId { get; set; } = "";
 }
 
 public static class Metrics
@@ -54,4 +74,12 @@ public static class UptakeKeys
     public static string ActiveMarker(string userHash) => $"a|{userHash}";
 
     public static string StageMarker(string userHash, string stage) => $"s|{userHash}|{stage}";
+
+    public static string Applied(string eventId) => $"e|{eventId}";
+
+    /// <summary>Where a person's markers of one counter partition live.</summary>
+    public static string MarkerPartition(string counterPartition, string userHash) => Partitions.Spread(counterPartition, userHash);
+
+    /// <summary>Every stage marker a person can have in their cohort (for erasure).</summary>
+    public static readonly string[] Stages = [Metrics.SignUps, Metrics.Member, Metrics.PartnersLinked, Metrics.Ready, "days"];
 }

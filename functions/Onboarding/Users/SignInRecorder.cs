@@ -19,19 +19,45 @@ public enum SignInChannel
 /// <summary>
 /// Records a sign-in from verified claims, whichever way the person signed in (the callback, or a
 /// bearer token from the device-code flow): the profile, the membership from the entitlements, and
-/// the partner link states, in one ETag-guarded write.
+/// the partner link states, in one ETag-guarded write that also carries the sign-in's uptake
+/// counting (an outbox row, counted off the request path by <see cref="Uptake.UptakeDrain"/>).
 /// </summary>
+/// <remarks>
+/// Write order, for a crash at any point: the index entries the record will need (expiry, email,
+/// alias) before the record, so a crash leaves an index entry without its record (harmless: the
+/// purge and look-ups check the record, and the expiry entry names the index keys) and never a record
+/// the purge cannot find; entries the record no longer needs after it. Independent calls overlap.
+/// Once the record is written the person gets their answer: what fails after it is logged and left
+/// to the purge (stale entries) or the next sign-in (the re-check schedule).
+/// </remarks>
 public sealed partial class SignInRecorder(UserStore users, StatusService status, EmailIndex emails, ExpiryIndex expiries,
-    SubjectAliases aliases, Uptake.UptakeCounter uptake, Pseudonymizer pseudonyms, TimeProvider time, ILogger<SignInRecorder> logger)
+    SubjectAliases aliases, Uptake.UptakePlanner uptake, Pseudonymizer pseudonyms, TimeProvider time, ILogger<SignInRecorder> logger)
 {
     /// <param name="profile">Who signed in (from the tenant's user-key claim, or found through the subject alias).</param>
     /// <param name="claims">The verified claims, for the entitlements and the provider's <c>sub</c>.</param>
     public async Task<RecordedSignIn> RecordAsync(Tenant tenant, SignInProfile profile, JsonElement claims, SignInChannel channel,
         CancellationToken cancellationToken)
     {
-        var membership = status.ReadMembership(tenant, ProfileMapper.Strings(claims, "eduperson_entitlement"));
-        var observed = new StatusObservation(membership,
-            await status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken));
+        var bearer = channel == SignInChannel.Bearer;
+        // A token of a client that did not ask for the entitlements scope says nothing about membership.
+        var membership = bearer && !claims.TryGetProperty("eduperson_entitlement", out _)
+            ? null
+            : status.ReadMembership(tenant, ProfileMapper.Strings(claims, "eduperson_entitlement"));
+        var storedRead = users.FindEntityAsync(tenant.Id, profile.UserId, cancellationToken);
+        var partnersRead = status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken);
+        await Task.WhenAll(storedRead, partnersRead);
+        var stored = await storedRead;
+        var observed = new StatusObservation(membership, await partnersRead);
+        if (bearer && stored is not null)
+        {
+            // Nor does it say anything about the attributes it was not given the scopes for.
+            profile = profile with
+            {
+                Email = profile.Email ?? stored.Email,
+                Institution = profile.Institution ?? stored.Institution,
+                Country = profile.Country ?? stored.Country,
+            };
+        }
 
         // A person keyed on voperson_id is also found by the sub of this sign-in, for tokens of
         // clients that do not ask for the voperson_id scope.
@@ -40,70 +66,93 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
             : null;
 
         // A bearer token of someone already counted today (hourly refreshes, polling clients): only
-        // the status is refreshed, with one read and at most one write, and no index is touched —
-        // unless what the indexes hold (email, alias) changed, which takes the full path below.
-        if (channel == SignInChannel.Bearer
-            && await users.FindAsync(tenant.Id, profile.UserId, cancellationToken) is { } known
-            && known.LastSignInAt.UtcDateTime.Date == time.GetUtcNow().UtcDateTime.Date
-            && known.Email == profile.Email && (aliasKey is null || known.AliasKey == aliasKey))
+        // the status is refreshed, with at most one write, and no index is touched — unless what the
+        // indexes hold (email, alias) changed, which takes the full path below.
+        if (bearer && stored is not null
+            && stored.LastSignInAt.UtcDateTime.Date == time.GetUtcNow().UtcDateTime.Date
+            && stored.Email == profile.Email && (aliasKey is null || stored.AliasKey == aliasKey)
+            && await users.UpdateStatusAsync(tenant.Id, profile.UserId, (current, now) => StatusSteps.Merge(tenant, current, observed, now),
+                (before, after) => uptake.StatusChanged(tenant, before, after), stored, cancellationToken) is var (refreshed, _))
         {
-            if (await users.UpdateStatusAsync(tenant.Id, profile.UserId,
-                (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), cancellationToken) is var (refreshed, statusBefore))
-            {
-                await uptake.StatusChangedAsync(tenant, statusBefore, refreshed, cancellationToken);
-                return new RecordedSignIn(refreshed, false, StatusSteps.Describe(tenant, refreshed.Status, refreshed.FirstSignInAt));
-            }
+            return new RecordedSignIn(refreshed, false, StatusSteps.Describe(tenant, refreshed.Status, refreshed.FirstSignInAt));
         }
 
-        // The indexes are written before the record, so a crash in between leaves an index entry
-        // without its record (harmless; the purge and look-ups check the record, and the expiry entry
-        // names the index keys) and never a record the purge cannot find.
         var expiresAt = time.GetUtcNow() + tenant.Retention.PersonalData;
-        await expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt,
-            profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, cancellationToken);
-        if (profile.Email is { } email)
-        {
-            await emails.AddAsync(tenant.Id, email, profile.UserId, cancellationToken);
-        }
-
-        if (aliasKey is not null)
-        {
-            await aliases.AddAsync(tenant.Id, aliasKey, profile.UserId, cancellationToken);
-        }
-
-        var (user, before, counted) = await users.RecordSignInAsync(tenant.Id, profile, aliasKey,
-            (stored, now) => StatusSteps.Merge(tenant, stored, observed, now), expiresAt, oncePerDay: channel == SignInChannel.Bearer,
+        var effects = new SignInEffects(
+            (current, ct) => AddIndexEntriesAsync(tenant, profile, aliasKey, expiresAt, current, ct),
+            (before, after, counted) => counted ? uptake.SignIn(tenant, before, after) : uptake.StatusChanged(tenant, before!.Status, after));
+        var (user, previous, counted) = await users.RecordSignInAsync(tenant.Id, profile, aliasKey,
+            (current, now) => StatusSteps.Merge(tenant, current, observed, now), expiresAt, oncePerDay: bearer, effects, stored,
             cancellationToken);
 
-        if (counted && before is not null && ExpiryIndex.Partition(tenant.Id, before.ExpiresAt) != ExpiryIndex.Partition(tenant.Id, user.ExpiresAt))
+        await AfterRecordAsync(tenant, user, previous, counted, cancellationToken);
+        var described = StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt);
+        LogSignIn(tenant.Id, pseudonyms.LogReference(user.UserId), bearer ? "bearer" : "callback", previous is null, counted, described.Ready);
+        return new RecordedSignIn(user, previous is null, described);
+    }
+
+    /// <summary>The index entries the record is about to need and does not have yet; nothing for a same-day repeat.</summary>
+    private Task AddIndexEntriesAsync(Tenant tenant, SignInProfile profile, string? aliasKey, DateTimeOffset expiresAt,
+        UserRecord? current, CancellationToken cancellationToken)
+    {
+        var writes = new List<Task>();
+        if (current is null || ExpiryIndex.Partition(tenant.Id, current.ExpiresAt, profile.UserId) != ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId))
         {
-            await expiries.RemoveAsync(tenant.Id, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);
+            writes.Add(expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt,
+                profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, cancellationToken));
+        }
+
+        if (profile.Email is { } email && (current?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email)))
+        {
+            writes.Add(emails.AddAsync(tenant.Id, email, profile.UserId, cancellationToken));
+        }
+
+        if (aliasKey is not null && current?.AliasKey != aliasKey)
+        {
+            writes.Add(aliases.AddAsync(tenant.Id, aliasKey, profile.UserId, cancellationToken));
+        }
+
+        return Task.WhenAll(writes);
+    }
+
+    /// <summary>Entries the record no longer needs, and the partner re-check schedule; a fault here does not undo the sign-in.</summary>
+    private async Task AfterRecordAsync(Tenant tenant, UserRecord user, UserRecord? before, bool counted, CancellationToken cancellationToken)
+    {
+        var work = new List<Task>();
+        if (counted && before is not null
+            && ExpiryIndex.Partition(tenant.Id, before.ExpiresAt, user.UserId) != ExpiryIndex.Partition(tenant.Id, user.ExpiresAt, user.UserId))
+        {
+            work.Add(expiries.RemoveAsync(tenant.Id, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken));
         }
 
         if (before?.Email is { } oldEmail && EmailIndex.Normalise(oldEmail) != EmailIndex.Normalise(user.Email ?? ""))
         {
-            await emails.RemoveAsync(tenant.Id, oldEmail, user.UserId, cancellationToken);
+            work.Add(emails.RemoveAsync(tenant.Id, oldEmail, user.UserId, cancellationToken));
         }
 
         if (before?.AliasKey is { } oldAlias && oldAlias != user.AliasKey)
         {
-            await aliases.RemoveAsync(tenant.Id, oldAlias, cancellationToken);
+            work.Add(aliases.RemoveIfNamesAsync(tenant.Id, oldAlias, user.UserId, cancellationToken));
         }
 
         if (counted)
         {
-            await status.ScheduleRecheckAsync(tenant, user, cancellationToken, dueNow: true);
-            await uptake.SignInAsync(tenant, before, user, cancellationToken);
-        }
-        else
-        {
-            await uptake.StatusChangedAsync(tenant, before!.Status, user, cancellationToken);
+            work.Add(status.ScheduleRecheckAsync(tenant, user, cancellationToken, dueNow: true, previous: before?.Status));
         }
 
-        var described = StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt);
-        LogSignIn(tenant.Id, pseudonyms.LogReference(user.UserId), channel == SignInChannel.Bearer ? "bearer" : "callback", before is null, counted, described.Ready);
-        return new RecordedSignIn(user, before is null, described);
+        try
+        {
+            await Task.WhenAll(work);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogAfterRecordFailed(tenant.Id, e.GetType().Name);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Sign-in of tenant {Tenant} recorded, but tidying the old index entries or the re-check schedule failed ({Error}); the purge and the next sign-in repair it")]
+    private partial void LogAfterRecordFailed(string tenant, string error);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Sign-in recorded: tenant {Tenant}, user {UserRef}, via {Channel}, first {FirstSignIn}, counted {Counted}, ready {Ready}")]

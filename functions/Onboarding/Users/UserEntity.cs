@@ -5,11 +5,17 @@ using Onboarding.Storage;
 namespace Onboarding.Users;
 
 /// <summary>
-/// The one stored shape of a user (partition = tenant, row = user id). Its properties are the
-/// whole of what the service keeps about a person.
+/// The one stored shape of a user (partition = tenant spread over 16 buckets by user id, see
+/// <see cref="Partitions"/>; row = user id). Its properties are the whole of what the service keeps
+/// about a person. The partition also holds the user's outbox rows (<see cref="Outbox"/>).
 /// </summary>
 public sealed class UserEntity : TableRow
 {
+    public static string PartitionOf(string tenantId, string userId) => Partitions.Spread(tenantId, userId);
+
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public string TenantId => Partitions.PrefixOf(PartitionKey);
+
     public string Issuer { get; set; } = "";
     public string Subject { get; set; } = "";
     public string? Email { get; set; }
@@ -38,6 +44,6 @@ public sealed class UserEntity : TableRow
 
     public void WriteStatus(StoredStatus status) => Status = JsonSerializer.Serialize(status, Json);
 
-    public UserRecord ToRecord() => new(PartitionKey, RowKey, Issuer, Subject, Email, Institution, Country,
+    public UserRecord ToRecord() => new(TenantId, RowKey, Issuer, Subject, Email, Institution, Country,
         FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus(), AliasKey);
 }

@@ -14,21 +14,29 @@ public enum SearchField
     Country,
 }
 
+/// <summary>
+/// What goes with a sign-in's write. <see cref="BeforeWrite"/> runs on every attempt with the record as
+/// just read (null for a new person), before the record is written: the indexes, so that a crash
+/// leaves an index entry without its record and never the other way round. <see cref="Outbox"/> gives
+/// the payloads of the work that goes into the record's own transaction (the uptake counting).
+/// </summary>
+public sealed record SignInEffects(
+    Func<UserRecord?, CancellationToken, Task> BeforeWrite,
+    Func<UserRecord? /* before */, UserRecord /* after */, bool /* counted */, IReadOnlyList<string>> Outbox);
+
 /// <summary>Reads and writes user records. Every update is guarded by the entity's ETag.</summary>
 public sealed class UserStore(TableStore tables, TimeProvider time)
 {
-    private const int MaxAttempts = 8;
+    /// <summary>Enough for a dozen browsers of one person at once; past it, a 503 (try again), never a 500.</summary>
+    private const int MaxAttempts = 16;
 
-    public async Task<UserRecord?> FindAsync(string tenantId, string userId, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(Table.Users, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<UserEntity>(tenantId, userId, cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value!.ToRecord() : null;
-    }
+    public async Task<UserRecord?> FindAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
+        (await FindEntityAsync(tenantId, userId, cancellationToken))?.ToRecord();
 
     /// <summary>
-    /// Creates the user on their first sign-in or updates them on a later one. Concurrent sign-ins
-    /// of one person both count: a lost race (409 on create, 412 on update) re-reads and retries.
+    /// Creates the user on their first sign-in or updates them on a later one, with the work of
+    /// <paramref name="effects"/>' outbox in the same transaction. Concurrent sign-ins of one person
+    /// both count: a lost race (409 on create, 412 on update) re-reads and retries.
     /// </summary>
     /// <param name="status">The new status from the stored one (null for a new user) and the time of this sign-in.</param>
     /// <param name="expiresAt">When the personal data goes unless the person signs in again.</param>
@@ -38,29 +46,32 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// attributes are refreshed. Decided on the record read under its ETag, so concurrent first uses
     /// of new tokens count once.
     /// </param>
+    /// <param name="known">The record as the caller just read it, to spare the first read (null: read it here).</param>
     public async Task<SignInWrite> RecordSignInAsync(string tenantId, SignInProfile profile, string? aliasKey,
         Func<StoredStatus?, DateTimeOffset, StoredStatus> status, DateTimeOffset expiresAt, bool oncePerDay,
-        CancellationToken cancellationToken)
+        SignInEffects effects, UserEntity? known, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
+        var partition = UserEntity.PartitionOf(tenantId, profile.UserId);
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
-            var found = await table.GetEntityIfExistsAsync<UserEntity>(tenantId, profile.UserId, cancellationToken: cancellationToken);
+            var entity = attempt == 1 && known is not null ? known : await ReadAsync(table, partition, profile.UserId, cancellationToken);
+            var before = entity?.ToRecord();
             try
             {
-                if (!found.HasValue)
+                await effects.BeforeWrite(before, cancellationToken);
+                if (entity is null)
                 {
-                    var created = NewEntity(tenantId, profile, now);
+                    var created = NewEntity(partition, profile, now);
                     created.ExpiresAt = expiresAt;
                     created.AliasKey = aliasKey;
                     created.WriteStatus(status(null, now));
-                    await table.AddEntityAsync(created, cancellationToken);
-                    return new SignInWrite(created.ToRecord(), null, Counted: true);
+                    var record = created.ToRecord();
+                    await WriteAsync(table, created, TableTransactionActionType.Add, effects.Outbox(null, record, true), now, cancellationToken);
+                    return new SignInWrite(record, null, Counted: true);
                 }
 
-                var entity = found.Value!;
-                var before = entity.ToRecord();
                 var counted = !oncePerDay || entity.LastSignInAt.UtcDateTime.Date < now.UtcDateTime.Date;
                 var statusBefore = entity.Status;
                 entity.Email = profile.Email;
@@ -74,43 +85,79 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                     entity.SignInCount++;
                     entity.ExpiresAt = expiresAt;
                 }
-                else if (entity.Status == statusBefore && Same(before, entity))
+                else if (entity.Status == statusBefore && Same(before!, entity))
                 {
-                    return new SignInWrite(before, before, Counted: false); // nothing new: no write
+                    return new SignInWrite(before!, before, Counted: false); // nothing new: no write
                 }
 
-                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return new SignInWrite(entity.ToRecord(), before, counted);
+                var after = entity.ToRecord();
+                await WriteAsync(table, entity, TableTransactionActionType.UpdateReplace, effects.Outbox(before, after, counted), now, cancellationToken);
+                return new SignInWrite(after, before, counted);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
                 // Someone else wrote (or erased) first: read again and apply this sign-in on top.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken); // back-off, not logic time
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 10 + 20 * attempt)), cancellationToken); // back-off, not logic time
             }
         }
+    }
+
+    /// <summary>The record alone, or the record and its outbox rows in one entity-group transaction.</summary>
+    private static async Task WriteAsync(TableClient table, UserEntity entity, TableTransactionActionType action,
+        IReadOnlyList<string> outbox, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (outbox.Count == 0)
+        {
+            if (action == TableTransactionActionType.Add)
+            {
+                await table.AddEntityAsync(entity, cancellationToken);
+            }
+            else
+            {
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+
+            return;
+        }
+
+        var actions = new List<TableTransactionAction> { new(action, entity, entity.ETag) };
+        actions.AddRange(outbox.Select(payload =>
+            new TableTransactionAction(TableTransactionActionType.Add, Outbox.Row(entity.PartitionKey, entity.RowKey, payload, now))));
+        await table.SubmitTransactionAsync(actions, cancellationToken);
+    }
+
+    private static async Task<UserEntity?> ReadAsync(TableClient table, string partition, string userId, CancellationToken cancellationToken)
+    {
+        var found = await table.GetEntityIfExistsAsync<UserEntity>(partition, userId, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 
     private static bool Same(UserRecord before, UserEntity after) =>
         before.Email == after.Email && before.Institution == after.Institution && before.Country == after.Country
         && before.AliasKey == after.AliasKey;
 
-    /// <summary>Applies a status change to an existing user; null when the user does not exist (any more).</summary>
+    /// <summary>
+    /// Applies a status change to an existing user, with the outbox rows <paramref name="outbox"/> gives
+    /// for it in the same transaction; null when the user does not exist (any more).
+    /// </summary>
     public async Task<(UserRecord User, StoredStatus Before)?> UpdateStatusAsync(string tenantId, string userId,
-        Func<StoredStatus, DateTimeOffset, StoredStatus> status, CancellationToken cancellationToken)
+        Func<StoredStatus, DateTimeOffset, StoredStatus> status, Func<StoredStatus, UserRecord, IReadOnlyList<string>> outbox,
+        UserEntity? known, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
+        var partition = UserEntity.PartitionOf(tenantId, userId);
         for (var attempt = 1; ; attempt++)
         {
-            var found = await table.GetEntityIfExistsAsync<UserEntity>(tenantId, userId, cancellationToken: cancellationToken);
-            if (!found.HasValue)
+            var now = time.GetUtcNow();
+            var entity = attempt == 1 && known is not null ? known : await ReadAsync(table, partition, userId, cancellationToken);
+            if (entity is null)
             {
                 return null;
             }
 
-            var entity = found.Value!;
             var before = entity.Status;
             var beforeStatus = entity.ReadStatus();
-            entity.WriteStatus(status(beforeStatus, time.GetUtcNow()));
+            entity.WriteStatus(status(beforeStatus, now));
             if (entity.Status == before)
             {
                 return (entity.ToRecord(), beforeStatus); // nothing changed: no write
@@ -118,8 +165,9 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
 
             try
             {
-                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
-                return (entity.ToRecord(), beforeStatus);
+                var after = entity.ToRecord();
+                await WriteAsync(table, entity, TableTransactionActionType.UpdateReplace, outbox(beforeStatus, after), now, cancellationToken);
+                return (after, beforeStatus);
             }
             catch (RequestFailedException e) when (e.Status is 404 or 412 && attempt < MaxAttempts)
             {
@@ -136,9 +184,11 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         string value, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
+        // The tenant's 16 partitions form one key range; outbox rows have neither attribute.
+        var (first, last) = (Partitions.All(tenantId).First(), Partitions.All(tenantId).Last());
         var filter = attribute == SearchField.Country
-            ? TableClient.CreateQueryFilter<UserEntity>(u => u.PartitionKey == tenantId && u.Country == value)
-            : TableClient.CreateQueryFilter<UserEntity>(u => u.PartitionKey == tenantId && u.Institution == value);
+            ? TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and Country eq {value}")
+            : TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and Institution eq {value}");
         await foreach (var page in table.QueryAsync<UserEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
             .AsPages(continuation, pageSize))
         {
@@ -149,12 +199,8 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     }
 
     /// <summary>The stored entity itself, with its ETag, for the purge and erasure.</summary>
-    public async Task<UserEntity?> FindEntityAsync(string tenantId, string userId, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(Table.Users, cancellationToken);
-        var found = await table.GetEntityIfExistsAsync<UserEntity>(tenantId, userId, cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value : null;
-    }
+    public async Task<UserEntity?> FindEntityAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
+        await ReadAsync(await tables.GetAsync(Table.Users, cancellationToken), UserEntity.PartitionOf(tenantId, userId), userId, cancellationToken);
 
     /// <summary>
     /// Deletes a user record. With an ETag, only if unchanged since it was read (false when someone
@@ -165,7 +211,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(tenantId, userId, etag, cancellationToken);
+            await table.DeleteEntityAsync(UserEntity.PartitionOf(tenantId, userId), userId, etag, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 412)
@@ -174,9 +220,9 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         }
     }
 
-    private static UserEntity NewEntity(string tenantId, SignInProfile profile, DateTimeOffset now) => new()
+    private static UserEntity NewEntity(string partition, SignInProfile profile, DateTimeOffset now) => new()
     {
-        PartitionKey = tenantId,
+        PartitionKey = partition,
         RowKey = profile.UserId,
         Issuer = profile.Issuer,
         Subject = profile.Subject,

@@ -96,7 +96,9 @@ public sealed class ServiceHost : IAsyncDisposable
         var users = new List<UserEntity>();
         try
         {
-            await foreach (var user in Table("users").QueryAsync<UserEntity>(u => u.PartitionKey == tenant))
+            var (first, last) = (Onboarding.Storage.Partitions.All(tenant).First(), Onboarding.Storage.Partitions.All(tenant).Last());
+            await foreach (var user in Table("users").QueryAsync<UserEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and RowKey lt {Onboarding.Storage.Outbox.Prefix}")))
             {
                 users.Add(user);
             }
@@ -108,6 +110,10 @@ public sealed class ServiceHost : IAsyncDisposable
 
         return users;
     }
+
+    /// <summary>Counts what was recorded so far into the uptake counters, as the drain timer would.</summary>
+    public Task<int> DrainUptakeAsync() =>
+        Services.GetRequiredService<Onboarding.Uptake.UptakeDrain>().RunAsync(TestContext.Current.CancellationToken);
 
     public async Task<int> CountAsync(string table)
     {

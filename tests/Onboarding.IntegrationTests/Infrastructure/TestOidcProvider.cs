@@ -87,6 +87,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
     public string[] TokenEndpointAuthMethods { get; set; } = [];
     public string Subject { get; set; } = "";
 
+    /// <summary>
+    /// Each sign-in is of the person its <c>login_hint</c> names (else <see cref="Subject"/>), so
+    /// several people can sign in at once; userinfo answers for whoever the token was issued to.
+    /// </summary>
+    public bool SubjectFromLoginHint { get; set; }
+
     /// <summary>The <c>eduperson_entitlement</c> values userinfo gives the current subject.</summary>
     public string[] Entitlements { get; set; } = [];
 
@@ -114,6 +120,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         EndpointBase = null;
         TokenEndpointAuthMethods = ["client_secret_basic"];
         Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
+        SubjectFromLoginHint = false;
         Entitlements = [];
     }
 
@@ -166,7 +173,8 @@ public sealed class TestOidcProvider : IAsyncDisposable
         {
             LastAuthorizeQuery = request.Query;
             var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-            _codes[code] = new PendingCode(request.Query["nonce"]!, request.Query["code_challenge"]!, request.Query["redirect_uri"]!);
+            _codes[code] = new PendingCode(request.Query["nonce"]!, request.Query["code_challenge"]!, request.Query["redirect_uri"]!,
+                SubjectFromLoginHint && request.Query["login_hint"] is { Count: 1 } hint ? hint.ToString() : Subject);
             var iss = !SendIssParameter ? "" : "&iss=" + Uri.EscapeDataString(IssParameterValue ?? Issuer);
             return Results.Redirect($"{request.Query["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(request.Query["state"]!)}{iss}");
         });
@@ -202,10 +210,10 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
             return Results.Json(new
             {
-                access_token = "at-" + Subject,
+                access_token = "at-" + pending.Subject,
                 token_type = "Bearer",
                 expires_in = 3600,
-                id_token = IdToken(pending.Nonce),
+                id_token = IdToken(pending.Nonce, pending.Subject),
             });
         });
 
@@ -219,12 +227,15 @@ public sealed class TestOidcProvider : IAsyncDisposable
         app.MapGet("/rp/userinfo", (HttpRequest request) =>
         {
             Interlocked.Increment(ref _userInfoRequests);
-            if (request.Headers.Authorization != $"Bearer at-{Subject}")
+            var subject = SubjectFromLoginHint && request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer at-", StringComparison.Ordinal)
+                ? auth["Bearer at-".Length..]
+                : Subject;
+            if (request.Headers.Authorization != $"Bearer at-{subject}")
             {
                 return Results.StatusCode(UserInfoThrottlesUnknownTokens ? 429 : 401);
             }
 
-            var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? Subject, ["email"] = $"{Subject}@example.org", ["eduperson_entitlement"] = Entitlements };
+            var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? subject, ["email"] = $"{subject}@example.org", ["eduperson_entitlement"] = Entitlements };
             if (!SignUserInfo)
             {
                 return Results.Json(claims);
@@ -242,13 +253,13 @@ public sealed class TestOidcProvider : IAsyncDisposable
         });
     }
 
-    private string IdToken(string nonce)
+    private string IdToken(string nonce, string subject)
     {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var claims = new Dictionary<string, object>
         {
             ["iss"] = Issuer,
-            ["sub"] = Subject,
+            ["sub"] = subject,
             ["aud"] = ClientId,
             ["iat"] = now,
             ["exp"] = now + 300,
@@ -303,5 +314,5 @@ public sealed class TestOidcProvider : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private sealed record PendingCode(string Nonce, string Challenge, string RedirectUri);
+    private sealed record PendingCode(string Nonce, string Challenge, string RedirectUri, string Subject);
 }

@@ -204,11 +204,11 @@ public sealed class RetentionTests : TestProviderTests
         await expiries.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
         var emails = Service.Services.GetRequiredService<EmailIndex>();
         var ids = Enumerable.Range(0, count).Select(i => $"{prefix}{i:D6}").ToList();
-        foreach (var chunk in ids.Chunk(100))
+        foreach (var chunk in ids.GroupBy(id => UserEntity.PartitionOf("rp", id)).SelectMany(p => p.Chunk(100)))
         {
             await users.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.Add, new UserEntity
             {
-                PartitionKey = "rp",
+                PartitionKey = UserEntity.PartitionOf("rp", id),
                 RowKey = id,
                 Issuer = Provider.Issuer,
                 Subject = id,
@@ -218,14 +218,17 @@ public sealed class RetentionTests : TestProviderTests
                 SignInCount = 1,
                 ExpiresAt = expiresAt,
             })), TestContext.Current.CancellationToken);
-            await expiries.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
+            foreach (var day in chunk.GroupBy(id => ExpiryIndex.Partition("rp", expiresAt, id)))
+            {
+                await expiries.SubmitTransactionAsync(day.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
                 new ExpiryEntity
                 {
-                    PartitionKey = ExpiryIndex.Partition("rp", expiresAt),
+                    PartitionKey = day.Key,
                     RowKey = ExpiryIndex.Row(ExpiryKinds.User, id),
                     EmailKey = withEmail ? emails.KeyOf($"{id}@example.org") : null,
                 })),
                 TestContext.Current.CancellationToken);
+            }
             if (withEmail)
             {
                 foreach (var id in chunk)

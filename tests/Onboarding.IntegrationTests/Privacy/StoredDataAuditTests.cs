@@ -19,14 +19,16 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
     /// <summary>Every property each table may hold. Anything else fails the test.</summary>
     private static readonly Dictionary<string, string[]> AllowedSchema = new()
     {
-        ["users"] = ["Issuer", "Subject", "Email", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey"],
+        ["users"] = ["Issuer", "Subject", "Email", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey",
+            "Owner", "Payload", "CreatedAt"], // and the outbox rows written with the records
         ["loginattempts"] = ["Nonce", "CodeVerifier", "ReturnTo", "BrowserBinding", "CreatedAt", "ExpiresAt"],
         ["subjectaliases"] = ["UserId"],
         ["partnerrechecks"] = ["DueAt", "Until"],
         ["emailindex"] = ["UserIds"],
         ["expiries"] = ["EmailKey", "AliasKey"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
-        ["uptake"] = ["Count"],
+        ["uptake"] = ["Count", "OutboxPartition", "OutboxRow", "AppliedAt"],
+        ["uptakemarkers"] = ["EventId"],
     };
 
     private static readonly string[] DemoEmails =

@@ -158,6 +158,7 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
     /// <summary>This month's totals, read through the service's own report reader.</summary>
     private async Task<UptakeCounts> ThisMonthAsync(string month, CancellationToken cancellationToken)
     {
+        await Service.DrainUptakeAsync(); // as the timer does within 15 seconds
         var tenant = Service.Services.GetRequiredService<TenantCatalog>().Get("demo");
         var query = ReportQuery.Parse(month, month, null, DateTimeOffset.UtcNow);
         var months = await Service.Services.GetRequiredService<UptakeReports>().ReadAsync(tenant, query, cancellationToken);

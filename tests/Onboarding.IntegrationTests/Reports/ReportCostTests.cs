@@ -38,28 +38,78 @@ public sealed class ReportCostTests
     }
 
     [Fact]
-    public async Task CountingOneSignIn_IsOneReadAndOneTransactionPerPartition()
+    public async Task DrainingFortySignUps_WritesTheCountersInOneTransaction_AndReadsNoUser()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
         var counter = new RequestCounter();
         await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }], time: clock,
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
             services: s => s.AddSingleton(CountingOptions(counter)));
         var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
-        var uptake = service.Services.GetRequiredService<UptakeCounter>();
-        var user = User(1, clock.GetUtcNow());
-        await uptake.SignInAsync(tenant, null, User(2, clock.GetUtcNow()), TestContext.Current.CancellationToken); // warm: table exists
+        await RecordAsync(service, tenant, 1);
+        await service.DrainUptakeAsync(); // warm: every table exists
+        await RecordAsync(service, tenant, 40, from: 100);
 
         var before = counter.Count;
-        await uptake.SignInAsync(tenant, null, user, TestContext.Current.CancellationToken);
-        var first = counter.Count - before;
-        before = counter.Count;
-        await uptake.SignInAsync(tenant, user, user, TestContext.Current.CancellationToken);
-        var again = counter.Count - before;
+        Assert.Equal(40, await service.DrainUptakeAsync());
+        var requests = counter.Count - before;
 
-        // First: the month's counters and the cohort's "partners linked" stage (this tenant has no
-        // partners), each one read and one transaction. Again: the month's sign-in count only.
-        Assert.Equal(4, first);
-        Assert.Equal(2, again);
+        // 16 outbox reads, the applied rows and the counters of the one month (2), 2 markers per
+        // person (active, signed up; this tenant has no partners, so "linked" is a third), one counter
+        // transaction, and at most 16 outbox deletes: never one request per counter row and person.
+        Assert.InRange(requests, 16 + 2 + 40 * 3 + 1, 16 + 2 + 40 * 3 + 1 + 16);
+        var months = await service.Services.GetRequiredService<UptakeReports>()
+            .ReadAsync(tenant, ReportQuery.Parse("2026-03", "2026-03", "country", clock.GetUtcNow()), TestContext.Current.CancellationToken);
+        Assert.Equal((41, 41, 41), (months[0].Totals.SignUps, months[0].Totals.ActiveUsers, months[0].Totals.SignIns));
+    }
+
+    [Fact]
+    public async Task AReportReadTwice_ReadsStorageOnce_UntilTheDrainCountsIntoIt()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+        var counter = new RequestCounter();
+        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }], time: clock,
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
+            services: s => s.AddSingleton(CountingOptions(counter)));
+        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
+        var reports = service.Services.GetRequiredService<UptakeReports>();
+        var query = ReportQuery.Parse("2025-04", "2026-03", null, clock.GetUtcNow());
+        await RecordAsync(service, tenant, 3);
+        await service.DrainUptakeAsync();
+
+        var before = counter.Count;
+        await reports.ReadAsync(tenant, query, TestContext.Current.CancellationToken);
+        Assert.Equal(12, counter.Count - before); // a month a read, the twelve at once
+        before = counter.Count;
+        await reports.ReadAsync(tenant, query with { By = "country" }, TestContext.Current.CancellationToken); // the dashboard's next chart
+        Assert.Equal(0, counter.Count - before);
+
+        await RecordAsync(service, tenant, 1, from: 50);
+        await service.DrainUptakeAsync();
+        before = counter.Count;
+        var months = await reports.ReadAsync(tenant, query, TestContext.Current.CancellationToken);
+        Assert.Equal(1, counter.Count - before); // only the month just counted into
+        Assert.Equal(4, months[^1].Totals.SignUps);
+
+        clock.Advance(UptakeReports.CacheFor);
+        before = counter.Count;
+        await reports.ReadAsync(tenant, query, TestContext.Current.CancellationToken);
+        Assert.Equal(12, counter.Count - before);
+    }
+
+    /// <summary>First sign-ins recorded through the real store with their counting, as the callback does.</summary>
+    private static async Task RecordAsync(ServiceHost service, Tenant tenant, int count, int from = 0)
+    {
+        var users = service.Services.GetRequiredService<UserStore>();
+        var planner = service.Services.GetRequiredService<UptakePlanner>();
+        var effects = new SignInEffects((_, _) => Task.CompletedTask,
+            (before, after, counted) => planner.SignIn(tenant, before, after));
+        for (var i = from; i < from + count; i++)
+        {
+            var profile = new SignInProfile("https://issuer", $"s{i}", null, Institutions[i % 5], Countries[i % 5]);
+            await users.RecordSignInAsync(tenant.Id, profile, null, (stored, _) => stored ?? StoredStatus.Empty,
+                DateTimeOffset.UtcNow.AddDays(365), oncePerDay: false, effects, known: null, TestContext.Current.CancellationToken);
+        }
     }
 
     private static async Task<int> RequestsForReportAsync(int users)
@@ -72,24 +122,27 @@ public sealed class ReportCostTests
                 ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
                 ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
                 ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
+                ["AzureWebJobs.DrainUptake.Disabled"] = "true",
             },
             services: s => s.AddSingleton(CountingOptions(counter)));
         var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
 
         await SeedUsersAsync(service, users);
-        // Counting as it happens, through the real counter, for 100 sign-ups spread over 24 months,
-        // so both runs have rows in every month and dimension; the large run's extra users are in
-        // the users table only, which is what a report must not read.
-        var uptake = service.Services.GetRequiredService<UptakeCounter>();
+        // Counted through the real store and drain, for 100 sign-ups spread over 24 months, so both
+        // runs have rows in every month and dimension; the large run's extra users are in the users
+        // table only, which is what a report must not read.
         for (var i = 0; i < 100; i++)
         {
             clock.SetUtcNow(new DateTimeOffset(2024, 1, 10, 9, 0, 0, TimeSpan.Zero).AddMonths(i * 24 / 100)); // every month, in order
-            await uptake.SignInAsync(tenant, null, User(i, clock.GetUtcNow()), TestContext.Current.CancellationToken);
+            await RecordAsync(service, tenant, 1, from: i);
         }
+
+        await service.DrainUptakeAsync();
 
         var reports = service.Services.GetRequiredService<UptakeReports>();
         var query = ReportQuery.Parse("2024-01", "2025-12", "country", clock.GetUtcNow());
-        await reports.ReadAsync(tenant, query with { From = query.To }, TestContext.Current.CancellationToken); // warm: table client ready
+        await reports.ReadAsync(tenant, query with { From = new DateOnly(2023, 12, 1), To = new DateOnly(2023, 12, 1) },
+            TestContext.Current.CancellationToken); // warm: table client ready (a month outside the report, so none is cached)
         var before = counter.Count;
         var months = await reports.ReadAsync(tenant, query, TestContext.Current.CancellationToken);
         Assert.Equal(100, months.Sum(m => m.Totals.SignUps));
@@ -103,18 +156,16 @@ public sealed class ReportCostTests
         return options;
     }
 
-    private static UserRecord User(int i, DateTimeOffset at) => new("big", $"user{i:D27}", "https://issuer", $"s{i}",
-        null, Institutions[i % 5], Countries[i % 5], at, at, 1, at.AddDays(365), StoredStatus.Empty);
-
     private static async Task SeedUsersAsync(ServiceHost service, int count)
     {
         var table = service.Table("users");
         await table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
         var now = DateTimeOffset.UtcNow;
-        await Parallel.ForEachAsync(Enumerable.Range(0, count).Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("big", $"seed{i:D28}")).SelectMany(p => p.Chunk(100)),
+            new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (chunk, ct) =>
             await table.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.Add, new UserEntity
             {
-                PartitionKey = "big",
+                PartitionKey = UserEntity.PartitionOf("big", $"seed{i:D28}"),
                 RowKey = $"seed{i:D28}",
                 Issuer = "https://issuer",
                 Subject = $"seed-{i}",

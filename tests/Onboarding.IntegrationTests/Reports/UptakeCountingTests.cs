@@ -20,6 +20,7 @@ public sealed class UptakeCountingTests : TestProviderTests
     {
         ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
         ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
+        ["AzureWebJobs.DrainUptake.Disabled"] = "true", // the tests drain when they mean to
     };
 
     private async Task SignInAsync(string subject, params string[] entitlements)
@@ -33,6 +34,7 @@ public sealed class UptakeCountingTests : TestProviderTests
 
     private async Task<Dictionary<string, MonthUptake>> ReportAsync(string? by = null)
     {
+        await Service.DrainUptakeAsync();
         var tenant = Service.Services.GetRequiredService<TenantCatalog>().Get("rp");
         var months = await Service.Services.GetRequiredService<UptakeReports>()
             .ReadAsync(tenant, ReportQuery.Parse("2025-12", "2026-04", by, _clock.GetUtcNow()), TestContext.Current.CancellationToken);
@@ -93,31 +95,165 @@ public sealed class UptakeCountingTests : TestProviderTests
     }
 
     [Fact]
-    public async Task SignInRetriedAfterAFault_CountsOnce_AndErasureKeepsTheCounts()
+    public async Task TheSignInIsRecordedWithItsCounting_WhichTheDrainDoesLater_Once()
     {
         await SignInAsync("eve", EarlyAdopter);
-        var counter = Service.Services.GetRequiredService<UptakeCounter>();
-        var users = await Service.UsersAsync("rp");
-        var eve = users.Single().ToRecord();
 
-        // The same sign-in counted again, as a retry after a lost answer would.
-        await counter.SignInAsync(TenantsRp(), null, eve, TestContext.Current.CancellationToken);
+        // The record and its outbox row are there; nothing is counted yet.
+        var outbox = await OutboxAsync();
+        Assert.Single(outbox);
+        var tenant = TenantsRp();
+        var uncounted = await Service.Services.GetRequiredService<UptakeReports>()
+            .ReadAsync(tenant, ReportQuery.Parse("2026-01", "2026-01", null, _clock.GetUtcNow()), TestContext.Current.CancellationToken);
+        Assert.Equal(0, uncounted.Single().Totals.SignIns);
 
         var jan = (await ReportAsync())["2026-01"].Totals;
-        Assert.Equal((1, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.Ready));
-        Assert.Equal(2, jan.SignIns); // the total of sign-ins is a plain count, not a distinct one
+        Assert.Equal((1, 1, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.SignIns, jan.Ready));
+        Assert.Empty(await OutboxAsync());
 
-        await Service.Services.GetRequiredService<UserEraser>().EraseAsync("rp", eve.UserId, "test", TestContext.Current.CancellationToken);
-        Assert.Equal(1, (await ReportAsync())["2026-01"].Totals.SignUps); // aggregates stay
-        var markers = 0;
-        await foreach (var row in Service.Table("uptake").QueryAsync<Azure.Data.Tables.TableEntity>(
-            e => e.RowKey.CompareTo("a|") >= 0 && e.RowKey.CompareTo("t") < 0, cancellationToken: TestContext.Current.CancellationToken))
+        // A drain that crashed after counting, before deleting the outbox row: the row is back, the
+        // event is counted already (its applied row says so), and counting again adds nothing.
+        await Service.Table("users").AddEntityAsync(Strip(outbox[0]), TestContext.Current.CancellationToken);
+        jan = (await ReportAsync())["2026-01"].Totals;
+        Assert.Equal((1, 1, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.SignIns, jan.Ready));
+        Assert.Empty(await OutboxAsync());
+    }
+
+    [Fact]
+    public async Task ADrainThatStoppedAfterTheMarkers_CountsTheEventOnceWhenRunAgain()
+    {
+        await SignInAsync("fay", EarlyAdopter);
+        var row = Assert.Single(await OutboxAsync());
+        var uptake = UptakeEvent.Parse(row.Payload)!;
+
+        // The markers are in (this event's id in them), the counters not: as a run stopped in between leaves it.
+        var markers = Service.Table("uptakemarkers");
+        await markers.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        foreach (var step in uptake.Steps.Where(s => s.Marker is not null))
         {
-            markers += row.RowKey.StartsWith("a|", StringComparison.Ordinal) || row.RowKey.StartsWith("s|", StringComparison.Ordinal) ? 1 : 0;
+            await markers.AddEntityAsync(new MarkerEntity
+            {
+                PartitionKey = UptakeKeys.MarkerPartition(uptake.Partition, uptake.UserHash),
+                RowKey = step.Marker!,
+                EventId = Onboarding.Storage.Outbox.IdOf(row),
+            }, TestContext.Current.CancellationToken);
         }
 
-        Assert.Equal(0, markers); // the per-user markers went with the person
+        var jan = (await ReportAsync())["2026-01"].Totals;
+        Assert.Equal((1, 1, 1, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.SignIns, jan.VoMember, jan.Ready));
+
+        // Another event finding the markers taken (the same person again this month) counts only the sign-in.
+        await SignInAsync("fay", EarlyAdopter);
+        jan = (await ReportAsync())["2026-01"].Totals;
+        Assert.Equal((1, 1, 2, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.SignIns, jan.VoMember, jan.Ready));
     }
+
+    [Fact]
+    public async Task ConcurrentFirstSignInsAndConcurrentDrains_AllAnswered_CountedExactly()
+    {
+        // 24 new people at once (the field's morning rush), then drains racing each other.
+        Provider.SubjectFromLoginHint = true;
+        var people = Enumerable.Range(0, 24).Select(i => $"rush{i:D2}").ToList();
+        var answers = await Task.WhenAll(people.Select(async person =>
+        {
+            using var browser = new Browser();
+            var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", person);
+            using var response = await browser.GetAsync(callback);
+            return response.StatusCode;
+        }));
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(24, (await OutboxAsync()).Count);
+
+        var drain = Service.Services.GetRequiredService<UptakeDrain>();
+        await Task.WhenAll(drain.RunAsync(TestContext.Current.CancellationToken), drain.RunAsync(TestContext.Current.CancellationToken),
+            drain.DrainTenantAsync("rp", TestContext.Current.CancellationToken));
+
+        var jan = (await ReportAsync())["2026-01"].Totals;
+        Assert.Equal((24, 24, 24), (jan.SignUps, jan.ActiveUsers, jan.SignIns));
+        Assert.Empty(await OutboxAsync());
+    }
+
+    [Fact]
+    public async Task OnePersonInTwelveBrowsersAtOnce_AllAnswered_OneSignUp_TwelveSignIns()
+    {
+        Provider.Subject = "ivy";
+        var callbacks = new List<(Browser Browser, Uri Callback)>();
+        for (var i = 0; i < 12; i++)
+        {
+            var browser = new Browser();
+            callbacks.Add((browser, await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "ivy")));
+        }
+
+        var answers = await Task.WhenAll(callbacks.Select(async c =>
+        {
+            using var response = await c.Browser.GetAsync(c.Callback);
+            return response.StatusCode;
+        }));
+        callbacks.ForEach(c => c.Browser.Dispose());
+
+        Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(12, Assert.Single(await Service.UsersAsync("rp")).SignInCount);
+        var jan = (await ReportAsync())["2026-01"].Totals;
+        Assert.Equal((1, 1, 12), (jan.SignUps, jan.ActiveUsers, jan.SignIns));
+    }
+
+    [Fact]
+    public async Task ErasureCountsWhatIsPending_KeepsTheCounts_AndTakesTheMarkers()
+    {
+        await SignInAsync("gus", EarlyAdopter);
+        var gus = (await Service.UsersAsync("rp")).Single().ToRecord();
+
+        await Service.Services.GetRequiredService<UserEraser>().EraseAsync("rp", gus.UserId, "test", TestContext.Current.CancellationToken);
+
+        Assert.Empty(await OutboxAsync());
+        var jan = (await ReportAsync())["2026-01"].Totals;
+        Assert.Equal((1, 1, 1), (jan.SignUps, jan.SignIns, jan.Ready)); // counted, and the aggregates stay
+        Assert.Equal(0, await Service.CountAsync("uptakemarkers")); // the per-user markers went with the person
+    }
+
+    [Fact]
+    public async Task AppliedRows_AreSweptAQuarterOfAnHourLater_WhenTheirOutboxRowIsGone()
+    {
+        await SignInAsync("hal");
+        await ReportAsync();
+        Assert.Equal(1, await AppliedRowsAsync());
+
+        _clock.Advance(UptakeDrain.AppliedKeptFor - TimeSpan.FromMinutes(1));
+        await Service.DrainUptakeAsync();
+        Assert.Equal(1, await AppliedRowsAsync());
+
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await Service.DrainUptakeAsync();
+        Assert.Equal(0, await AppliedRowsAsync());
+        Assert.Equal(1, (await ReportAsync())["2026-01"].Totals.SignIns);
+    }
+
+    private async Task<List<Onboarding.Storage.OutboxEntity>> OutboxAsync()
+    {
+        var rows = new List<Onboarding.Storage.OutboxEntity>();
+        await foreach (var row in Service.Table("users").QueryAsync<Onboarding.Storage.OutboxEntity>(
+            e => e.RowKey.CompareTo(Onboarding.Storage.Outbox.Prefix) >= 0, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private async Task<int> AppliedRowsAsync()
+    {
+        var count = 0;
+        await foreach (var _ in Service.Table("uptake").QueryAsync<Azure.Data.Tables.TableEntity>(
+            e => e.RowKey.CompareTo("e|") >= 0 && e.RowKey.CompareTo("e}") < 0, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static Onboarding.Storage.OutboxEntity Strip(Onboarding.Storage.OutboxEntity row) =>
+        new() { PartitionKey = row.PartitionKey, RowKey = row.RowKey, Owner = row.Owner, Payload = row.Payload, CreatedAt = row.CreatedAt };
 
     private Tenant TenantsRp() => Service.Services.GetRequiredService<TenantCatalog>().Get("rp");
 }

@@ -252,11 +252,11 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
         var users = Service.Table("users");
         await users.CreateIfNotExistsAsync();
         var now = DateTimeOffset.UtcNow;
-        foreach (var chunk in Enumerable.Range(0, count).Chunk(100))
+        foreach (var chunk in Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("demo", $"seed{i:D28}")).SelectMany(p => p.Chunk(100)))
         {
             await users.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new UserEntity
             {
-                PartitionKey = "demo",
+                PartitionKey = UserEntity.PartitionOf("demo", $"seed{i:D28}"),
                 RowKey = $"seed{i:D28}",
                 Issuer = "https://seed.example",
                 Subject = $"seed-{i}",

@@ -28,9 +28,11 @@ public sealed class IndexKeyTests
         Assert.NotEqual(Index(1).KeyOf("alice@vito.be"), Index(2).KeyOf("alice@vito.be"));
 
     [Fact]
-    public void ExpiryPartition_IsTenantAndUtcDay()
+    public void ExpiryPartition_IsTenantAndUtcDay_SpreadByKey()
     {
-        Assert.Equal("demo_20270301", ExpiryIndex.Partition("demo", new DateTimeOffset(2027, 3, 1, 23, 30, 0, TimeSpan.Zero)));
-        Assert.Equal("demo_20270302", ExpiryIndex.Partition("demo", new DateTimeOffset(2027, 3, 1, 23, 30, 0, TimeSpan.FromHours(-2))));
+        Assert.Matches("^demo_20270301~[0-9a-f]$", ExpiryIndex.Partition("demo", new DateTimeOffset(2027, 3, 1, 23, 30, 0, TimeSpan.Zero), "u1"));
+        Assert.Matches("^demo_20270302~[0-9a-f]$", ExpiryIndex.Partition("demo", new DateTimeOffset(2027, 3, 1, 23, 30, 0, TimeSpan.FromHours(-2)), "u1"));
+        Assert.Equal(new DateTimeOffset(2027, 3, 2, 0, 0, 0, TimeSpan.Zero),
+            ExpiryIndex.DayOf(ExpiryIndex.Partition("demo", new DateTimeOffset(2027, 3, 2, 5, 0, 0, TimeSpan.Zero), "u1")));
     }
 }

@@ -1,0 +1,39 @@
+using Azure;
+using Azure.Data.Tables;
+using Onboarding.Privacy;
+using Onboarding.Storage;
+
+namespace Onboarding.Uptake;
+
+/// <summary>The per-user markers' life after counting: gone at erasure, and once their month is over.</summary>
+public sealed class UptakeMarkers(TableStore tables, Pseudonymizer pseudonyms, TimeProvider time)
+{
+    /// <summary>Removes a person's markers (erasure): their cohort's stage markers and this month's activity marker. The counts stay.</summary>
+    public async Task ForgetAsync(string tenantId, string userId, DateTimeOffset firstSignInAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.UptakeMarkers, cancellationToken);
+        var hash = pseudonyms.Hash("uptake", userId);
+        var cohort = UptakeKeys.Partition(tenantId, firstSignInAt);
+        var month = UptakeKeys.Partition(tenantId, time.GetUtcNow());
+        var rows = UptakeKeys.Stages.Select(stage => (Partition: UptakeKeys.MarkerPartition(cohort, hash), Row: UptakeKeys.StageMarker(hash, stage)))
+            .Append((Partition: UptakeKeys.MarkerPartition(month, hash), Row: UptakeKeys.ActiveMarker(hash)));
+        await Task.WhenAll(rows.Select(r => table.DeleteEntityAsync(r.Partition, r.Row, ETag.All, cancellationToken))); // 404 is fine
+    }
+
+    /// <summary>Deletes activity markers of months before the current one: they only ever dedupe within their month.</summary>
+    public async Task<int> PurgeOldActivityAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.UptakeMarkers, cancellationToken);
+        var current = UptakeKeys.Partition(tenantId, time.GetUtcNow());
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey ge {tenantId + "_"} and PartitionKey lt {current} and RowKey ge {"a|"} and RowKey lt {"a}"}");
+        var old = new List<MarkerEntity>();
+        await foreach (var marker in table.QueryAsync<MarkerEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            old.Add(marker);
+        }
+
+        await TableBatches.DeleteAsync(table, old, cancellationToken);
+        return old.Count;
+    }
+}
