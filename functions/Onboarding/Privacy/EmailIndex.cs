@@ -68,6 +68,52 @@ public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOption
     public Task RemoveKeyAsync(string tenantId, string key, string userId, CancellationToken cancellationToken) =>
         ChangeAsync(tenantId, key, ids => ids.Contains(userId) ? ids.Where(id => id != userId).ToList() : null, cancellationToken);
 
+    /// <summary>
+    /// Takes many users off their email rows (the purge): the rows are read in parallel; those that
+    /// list only their user go in entity-group transactions per partition (each under its ETag),
+    /// the shared ones and any batch that fails one by one.
+    /// </summary>
+    public async Task RemoveManyAsync(string tenantId, IReadOnlyList<(string Email, string UserId)> entries, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
+        var alone = new System.Collections.Concurrent.ConcurrentBag<(EmailIndexEntity Row, string UserId)>();
+        var shared = new System.Collections.Concurrent.ConcurrentBag<(string Key, string UserId)>();
+        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (entry, ct) =>
+        {
+            var key = KeyOf(entry.Email);
+            var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(Partitions.Spread(tenantId, key), key, cancellationToken: ct);
+            if (found.HasValue && Ids(found.Value!) is var ids && ids.Contains(entry.UserId))
+            {
+                if (ids.Count == 1)
+                {
+                    alone.Add((found.Value!, entry.UserId));
+                }
+                else
+                {
+                    shared.Add((key, entry.UserId));
+                }
+            }
+        });
+
+        foreach (var batch in alone.GroupBy(a => a.Row.PartitionKey).SelectMany(p => p.Chunk(100)))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(batch.Select(a => new TableTransactionAction(TableTransactionActionType.Delete, a.Row, a.Row.ETag)), cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var (row, userId) in batch)
+                {
+                    shared.Add((row.RowKey, userId)); // changed meanwhile: the careful way
+                }
+            }
+        }
+
+        await Parallel.ForEachAsync(shared, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (entry, ct) => await RemoveKeyAsync(tenantId, entry.Key, entry.UserId, ct));
+    }
+
     /// <param name="change">The new list from the current one; null when nothing is to change.</param>
     private async Task ChangeAsync(string tenantId, string key, Func<IReadOnlyList<string>, List<string>?> change,
         CancellationToken cancellationToken)

@@ -10,9 +10,12 @@ public sealed record PurgeResult(int Erased, int KeptBecauseSignedInAgain, int S
 
 /// <summary>
 /// Deletes personal data whose time is up. Reads only the expiry index's partitions of days that have
-/// come (never all users), re-reads each user and erases with the user's ETag, so a person who signs
-/// in while the purge runs keeps their record. Bounded per run, idempotent, and resumable after a
-/// crash at any point: an entry is removed only after its user is gone or found not due.
+/// come (never all users), re-reads each user (in parallel) and erases with the user's ETag, so a
+/// person who signs in while the purge runs keeps their record. Works in chunks of 500: what the
+/// records say exists (markers, email rows, records, expiry entries) goes in entity-group
+/// transactions of up to 100 per table and partition, one by one only after a batch fails. Bounded
+/// per run, idempotent, and resumable after a crash at any point: an entry is removed only after its
+/// user is gone or found not due.
 /// </summary>
 public sealed partial class RetentionPurge(
     TenantCatalog tenants,
@@ -29,8 +32,8 @@ public sealed partial class RetentionPurge(
     /// <summary>At most this many expiry entries per tenant per run; the rest waits for the next run.</summary>
     public const int MaxPerTenantPerRun = 50_000;
 
-    private const int Chunk = 100;
-    private const int Parallelism = 8;
+    private const int Chunk = 500;
+    private const int Parallelism = 32;
 
     public async Task<PurgeResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -52,46 +55,42 @@ public sealed partial class RetentionPurge(
         int erased = 0, kept = 0, stale = 0;
         foreach (var chunk in due.Chunk(Chunk))
         {
-            var done = new System.Collections.Concurrent.ConcurrentBag<ExpiryEntity>();
-            await Parallel.ForEachAsync(chunk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (entry, ct) =>
+            // The records, read in parallel: each is erased only if unchanged since this read.
+            var found = new UserEntity?[chunk.Length];
+            await Parallel.ForEachAsync(Enumerable.Range(0, chunk.Length),
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (i, ct) => found[i] = await users.FindEntityAsync(tenant.Id, ExpiryIndex.KeyOf(chunk[i]), ct));
+
+            var done = new List<ExpiryEntity>();
+            var erase = new List<UserEntity>();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var (entry, user) = (chunk[i], found[i]);
+                if (user is null)
                 {
-                    var userId = ExpiryIndex.KeyOf(entry);
-                    var user = await users.FindEntityAsync(tenant.Id, userId, ct);
-                    if (user is null && entry.EmailKey is { } emailKey)
-                    {
-                        // A record that never got written, or one erased by a run that then crashed.
-                        await emails.RemoveKeyAsync(tenant.Id, emailKey, userId, ct);
-                    }
+                    // A record that never got written, or one erased by a run that then crashed.
+                    await RemoveOrphanIndexEntriesAsync(tenant.Id, entry, cancellationToken);
+                    stale++;
+                    done.Add(entry);
+                }
+                else if (ExpiryIndex.Partition(tenant.Id, user.ExpiresAt, user.RowKey) != entry.PartitionKey)
+                {
+                    stale++; // signed in since: a newer entry exists
+                    done.Add(entry);
+                }
+                else if (user.ExpiresAt <= now)
+                {
+                    erase.Add(user);
+                    done.Add(entry); // erased, or kept because they signed in meanwhile (with a new entry)
+                }
 
-                    if (user is null && entry.AliasKey is { } aliasKey
-                        && await aliases.FindAsync(tenant.Id, aliasKey, ct) == userId)
-                    {
-                        await aliases.RemoveAsync(tenant.Id, aliasKey, ct);
-                    }
+                // else due later today: the entry stays for a later run
+            }
 
-                    if (user is null || ExpiryIndex.Partition(tenant.Id, user.ExpiresAt, userId) != entry.PartitionKey)
-                    {
-                        // Gone already, or signed in since: the entry is stale (a newer one exists).
-                        Interlocked.Increment(ref stale);
-                        done.Add(entry);
-                    }
-                    else if (user.ExpiresAt > now)
-                    {
-                        // Due later today: the entry stays for a later run.
-                    }
-                    else if (await eraser.EraseAsync(user, user.ETag, "retention period over", ct))
-                    {
-                        Interlocked.Increment(ref erased);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref kept); // signed in during the purge; its new entry stays
-                        done.Add(entry);
-                    }
-                });
-
-            await expiries.DeleteAsync(done, cancellationToken);
+            var count = await eraser.EraseManyAsync(tenant, erase, "retention period over", cancellationToken);
+            erased += count;
+            kept += erase.Count - count;
+            await expiries.DeleteAsync(done, cancellationToken); // last: until now the entries still name everything
         }
 
         await markers.PurgeOldActivityAsync(tenant.Id, cancellationToken);
@@ -105,6 +104,20 @@ public sealed partial class RetentionPurge(
         DateTimeOffset? oldestOverdue = left.Count == 0 ? null : ExpiryIndex.DayOf(left[0].PartitionKey);
         LogRun(tenant.Id, due.Count, erased, kept, stale, oldestOverdue?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         return new PurgeResult(erased, kept, stale, oldestOverdue);
+    }
+
+    private async Task RemoveOrphanIndexEntriesAsync(string tenantId, ExpiryEntity entry, CancellationToken cancellationToken)
+    {
+        var userId = ExpiryIndex.KeyOf(entry);
+        if (entry.EmailKey is { } emailKey)
+        {
+            await emails.RemoveKeyAsync(tenantId, emailKey, userId, cancellationToken);
+        }
+
+        if (entry.AliasKey is { } aliasKey)
+        {
+            await aliases.RemoveIfNamesAsync(tenantId, aliasKey, userId, cancellationToken);
+        }
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;

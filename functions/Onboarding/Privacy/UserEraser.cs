@@ -19,6 +19,7 @@ public sealed partial class UserEraser(
     Uptake.UptakeDrain drain,
     Uptake.UptakeMarkers markers,
     Pseudonymizer pseudonyms,
+    TimeProvider time,
     ILogger<UserEraser> logger)
 {
     /// <summary>Erases on request, whatever the record's state. True when there was a record.</summary>
@@ -77,6 +78,47 @@ public sealed partial class UserEraser(
         LogErased(tenantId, pseudonyms.LogReference(userId), reason);
         return true;
     }
+
+    /// <summary>
+    /// Erases many records read earlier (the purge), each only if nobody signed in since (its ETag),
+    /// in batches: the markers and email rows first, then the records, then the aliases; a person who
+    /// signed in meanwhile keeps everything (their email row is put back). The caller removes the
+    /// expiry entries after. Returns how many were erased.
+    /// </summary>
+    public async Task<int> EraseManyAsync(Tenants.Tenant tenant, IReadOnlyList<UserEntity> due, string reason, CancellationToken cancellationToken)
+    {
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        var records = due.Select(u => u.ToRecord()).ToList();
+        var withEmail = due.Where(u => u.Email is not null).Select(u => (u.Email!, u.RowKey)).ToList();
+        var now = time.GetUtcNow();
+        var scheduled = records.Where(r => MayBeScheduled(tenant, r, now)).ToList();
+        await Task.WhenAll(
+            markers.ForgetManyAsync(tenant, records, cancellationToken),
+            emails.RemoveManyAsync(tenant.Id, withEmail, cancellationToken),
+            Task.WhenAll(scheduled.Select(r => rechecks.RemoveAsync(tenant.Id, r.UserId, cancellationToken))));
+
+        var deleted = await users.DeleteManyAsync(due, cancellationToken);
+        var kept = due.Where(u => !deleted.Contains(u.RowKey)).ToList();
+        await Task.WhenAll(kept.Where(u => u.Email is not null).Select(u => emails.AddAsync(tenant.Id, u.Email!, u.RowKey, cancellationToken))
+            .Concat(due.Where(u => deleted.Contains(u.RowKey) && u.AliasKey is not null)
+                .Select(u => aliases.RemoveIfNamesAsync(tenant.Id, u.AliasKey!, u.RowKey, cancellationToken))));
+        LogErasedMany(tenant.Id, deleted.Count, kept.Count, reason);
+        return deleted.Count;
+    }
+
+    /// <summary>
+    /// Whether the partner re-check schedule can still hold the person: a step not done and its window
+    /// open (or closed within the last day, before the re-check timer took them off).
+    /// </summary>
+    private static bool MayBeScheduled(Tenants.Tenant tenant, UserRecord user, DateTimeOffset now) =>
+        tenant.Partners.Any(p => user.Status.Step(p.Id)?.State != StepState.Done && user.FirstSignInAt + p.RecheckFor + TimeSpan.FromDays(1) > now);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Count} users of tenant {Tenant} ({Kept} kept: signed in meanwhile): {Reason}")]
+    private partial void LogErasedMany(string tenant, int count, int kept, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erased user {UserRef} of tenant {Tenant}: {Reason}")]
     private partial void LogErased(string tenant, string userRef, string reason);

@@ -13,20 +13,20 @@ public static class TableBatches
     /// </summary>
     public static async Task DeleteAsync(TableClient table, IEnumerable<ITableEntity> entities, CancellationToken cancellationToken)
     {
-        foreach (var batch in entities.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100)))
+        var batches = entities.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(100));
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             try
             {
-                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)),
-                    cancellationToken);
+                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), ct);
             }
             catch (TableTransactionFailedException)
             {
                 foreach (var entity in batch)
                 {
-                    await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
+                    await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, ct);
                 }
             }
-        }
+        });
     }
 }

@@ -20,6 +20,35 @@ public sealed class UptakeMarkers(TableStore tables, Pseudonymizer pseudonyms, T
         await Task.WhenAll(rows.Select(r => table.DeleteEntityAsync(r.Partition, r.Row, ETag.All, cancellationToken))); // 404 is fine
     }
 
+    /// <summary>
+    /// Removes the markers many people's records say they have (the purge): sign-up, the stages their
+    /// status reached, and this month's activity if they signed in this month; in batches per partition.
+    /// </summary>
+    public async Task ForgetManyAsync(Tenants.Tenant tenant, IReadOnlyList<Users.UserRecord> users, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.UptakeMarkers, cancellationToken);
+        var month = UptakeKeys.Partition(tenant.Id, time.GetUtcNow());
+        var rows = new List<MarkerEntity>();
+        foreach (var user in users)
+        {
+            var hash = pseudonyms.Hash("uptake", user.UserId);
+            var cohort = UptakeKeys.MarkerPartition(UptakeKeys.Partition(tenant.Id, user.FirstSignInAt), hash);
+            var stages = UptakePlanner.Stages(tenant, user.Status).Prepend(Metrics.SignUps);
+            if (user.Status.ReadyAt is not null)
+            {
+                stages = stages.Append("days");
+            }
+
+            rows.AddRange(stages.Select(stage => new MarkerEntity { PartitionKey = cohort, RowKey = UptakeKeys.StageMarker(hash, stage) }));
+            if (UptakeKeys.Partition(tenant.Id, user.LastSignInAt) == month)
+            {
+                rows.Add(new MarkerEntity { PartitionKey = UptakeKeys.MarkerPartition(month, hash), RowKey = UptakeKeys.ActiveMarker(hash) });
+            }
+        }
+
+        await TableBatches.DeleteAsync(table, rows, cancellationToken);
+    }
+
     /// <summary>Deletes activity markers of months before the current one: they only ever dedupe within their month.</summary>
     public async Task<int> PurgeOldActivityAsync(string tenantId, CancellationToken cancellationToken)
     {

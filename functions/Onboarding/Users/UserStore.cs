@@ -220,6 +220,40 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Deletes records read earlier, each only if unchanged since (its ETag), in entity-group
+    /// transactions per partition; a batch that fails because one of them changed goes one by one.
+    /// Returns the ids deleted (or already gone); the others were signed in meanwhile.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> DeleteManyAsync(IReadOnlyList<UserEntity> users, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Users, cancellationToken);
+        var deleted = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        var batches = users.GroupBy(u => u.PartitionKey).SelectMany(p => p.Chunk(100)).ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, ct) =>
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(batch.Select(u => new TableTransactionAction(TableTransactionActionType.Delete, u, u.ETag)), ct);
+                foreach (var user in batch)
+                {
+                    deleted[user.RowKey] = true;
+                }
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var user in batch)
+                {
+                    if (await DeleteAsync(user.TenantId, user.RowKey, user.ETag, ct))
+                    {
+                        deleted[user.RowKey] = true;
+                    }
+                }
+            }
+        });
+        return deleted.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
     private static UserEntity NewEntity(string partition, SignInProfile profile, DateTimeOffset now) => new()
     {
         PartitionKey = partition,

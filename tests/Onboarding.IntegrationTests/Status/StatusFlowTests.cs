@@ -117,8 +117,9 @@ public sealed class StatusFlowTests(DevProviderHost host) : IClassFixture<DevPro
     private async Task<int> CountRechecks(string userId, string tenant = "demo")
     {
         var count = 0;
+        var partition = Onboarding.Storage.Partitions.Spread(tenant, userId);
         await foreach (var _ in Service.Table("partnerrechecks").QueryAsync<Azure.Data.Tables.TableEntity>(
-            e => e.PartitionKey == tenant && e.RowKey == userId))
+            e => e.PartitionKey == partition && e.RowKey == userId))
         {
             count++;
         }
