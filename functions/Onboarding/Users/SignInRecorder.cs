@@ -72,7 +72,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
             && stored.LastSignInAt.UtcDateTime.Date == time.GetUtcNow().UtcDateTime.Date
             && stored.Email == profile.Email && (aliasKey is null || stored.AliasKey == aliasKey)
             && await users.UpdateStatusAsync(tenant.Id, profile.UserId, (current, now) => StatusSteps.Merge(tenant, current, observed, now),
-                (before, after) => uptake.StatusChanged(tenant, before, after), stored, cancellationToken) is var (refreshed, _))
+                (before, after) => uptake.StatusChanged(tenant, before, after), new UserRead(stored), cancellationToken) is var (refreshed, _))
         {
             return new RecordedSignIn(refreshed, false, StatusSteps.Describe(tenant, refreshed.Status, refreshed.FirstSignInAt));
         }
@@ -82,7 +82,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
             (current, ct) => AddIndexEntriesAsync(tenant, profile, aliasKey, expiresAt, current, ct),
             (before, after, counted) => counted ? uptake.SignIn(tenant, before, after) : uptake.StatusChanged(tenant, before!.Status, after));
         var (user, previous, counted) = await users.RecordSignInAsync(tenant.Id, profile, aliasKey,
-            (current, now) => StatusSteps.Merge(tenant, current, observed, now), expiresAt, oncePerDay: bearer, effects, stored,
+            (current, now) => StatusSteps.Merge(tenant, current, observed, now), expiresAt, oncePerDay: bearer, effects, new UserRead(stored),
             cancellationToken);
 
         await AfterRecordAsync(tenant, user, previous, counted, cancellationToken);

@@ -24,6 +24,9 @@ public sealed record SignInEffects(
     Func<UserRecord?, CancellationToken, Task> BeforeWrite,
     Func<UserRecord? /* before */, UserRecord /* after */, bool /* counted */, IReadOnlyList<string>> Outbox);
 
+/// <summary>A record as a caller just read it (<see cref="Entity"/> null: there is none), so a write need not read it again.</summary>
+public sealed record UserRead(UserEntity? Entity);
+
 /// <summary>Reads and writes user records. Every update is guarded by the entity's ETag.</summary>
 public sealed class UserStore(TableStore tables, TimeProvider time)
 {
@@ -49,14 +52,14 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// <param name="known">The record as the caller just read it, to spare the first read (null: read it here).</param>
     public async Task<SignInWrite> RecordSignInAsync(string tenantId, SignInProfile profile, string? aliasKey,
         Func<StoredStatus?, DateTimeOffset, StoredStatus> status, DateTimeOffset expiresAt, bool oncePerDay,
-        SignInEffects effects, UserEntity? known, CancellationToken cancellationToken)
+        SignInEffects effects, UserRead? known, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         var partition = UserEntity.PartitionOf(tenantId, profile.UserId);
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
-            var entity = attempt == 1 && known is not null ? known : await ReadAsync(table, partition, profile.UserId, cancellationToken);
+            var entity = attempt == 1 && known is not null ? known.Entity : await ReadAsync(table, partition, profile.UserId, cancellationToken);
             var before = entity?.ToRecord();
             try
             {
@@ -142,14 +145,14 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// </summary>
     public async Task<(UserRecord User, StoredStatus Before)?> UpdateStatusAsync(string tenantId, string userId,
         Func<StoredStatus, DateTimeOffset, StoredStatus> status, Func<StoredStatus, UserRecord, IReadOnlyList<string>> outbox,
-        UserEntity? known, CancellationToken cancellationToken)
+        UserRead? known, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         var partition = UserEntity.PartitionOf(tenantId, userId);
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
-            var entity = attempt == 1 && known is not null ? known : await ReadAsync(table, partition, userId, cancellationToken);
+            var entity = attempt == 1 && known is not null ? known.Entity : await ReadAsync(table, partition, userId, cancellationToken);
             if (entity is null)
             {
                 return null;

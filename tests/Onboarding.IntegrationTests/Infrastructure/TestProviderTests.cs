@@ -19,10 +19,15 @@ public abstract class TestProviderTests : IAsyncLifetime
 
     protected virtual TenantDocument Tenant(TestOidcProvider provider) => TestTenants.Rp(provider);
 
+    /// <summary>Services replaced for the test (for example a storage request counter).</summary>
+    protected virtual void ConfigureServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         Provider = await TestOidcProvider.StartAsync(Clock);
-        Service = await ServiceHost.StartAsync([Tenant(Provider)], time: Clock, settings: Settings);
+        Service = await ServiceHost.StartAsync([Tenant(Provider)], time: Clock, settings: Settings, services: ConfigureServices);
     }
 
     public async ValueTask DisposeAsync()

@@ -22,6 +22,8 @@ public sealed class MethodCounter : HttpPipelineSynchronousPolicy
 
     public void Clear() => _counts.Clear();
 
+    public override string ToString() => string.Join(", ", _counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
+
     public override void OnSendingRequest(HttpMessage message) =>
         _counts.AddOrUpdate(message.Request.Method.ToString(), 1, (_, n) => n + 1);
 }
