@@ -29,7 +29,7 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
         }
         catch (Exception e) when (StorageFault(e) is { } fault)
         {
-            LogStorageFault(request.Path, fault.Status, fault.ErrorCode ?? "none");
+            LogStorageFault(request.Path, fault.Status, fault.Code);
             return await FailureAsync(request, ApiError.StorageUnavailable, ApiError.StorageUnavailable.Title);
         }
         catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
@@ -86,11 +86,16 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
             : null;
     }
 
-    /// <summary>A failure of Table storage, alone or inside the aggregate the SDK throws for several.</summary>
-    private static Azure.RequestFailedException? StorageFault(Exception e) => e switch
+    /// <summary>
+    /// A failure of Table storage: its answer, or the aggregate the SDK throws after its last retry
+    /// (answers, refused connections, time-outs).
+    /// </summary>
+    private static (int Status, string Code)? StorageFault(Exception e) => e switch
     {
-        Azure.RequestFailedException storage => storage,
-        AggregateException aggregate => aggregate.Flatten().InnerExceptions.OfType<Azure.RequestFailedException>().FirstOrDefault(),
+        Azure.RequestFailedException storage => (storage.Status, storage.ErrorCode ?? "none"),
+        AggregateException aggregate when aggregate.Flatten().InnerExceptions is var inner
+            && inner.Count > 0 && inner.All(i => i is Azure.RequestFailedException or TaskCanceledException or TimeoutException) =>
+            inner.OfType<Azure.RequestFailedException>().Select(r => (r.Status, r.ErrorCode ?? "none")).FirstOrDefault((0, "timeout")),
         _ => null,
     };
 

@@ -16,7 +16,7 @@ public static class StorageRegistration
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             // Client options from DI when registered (tests count storage requests with a policy).
-            var clientOptions = sp.GetService<TableClientOptions>() ?? new TableClientOptions();
+            var clientOptions = Bounded(sp.GetService<TableClientOptions>() ?? new TableClientOptions());
             var client = options.TableServiceUri is { } uri
                 ? new TableServiceClient(uri, new ManagedIdentityCredential(
                     string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
@@ -26,5 +26,19 @@ public static class StorageRegistration
             return new TableStore(client, options.TablePrefix);
         });
         return services;
+    }
+
+    /// <summary>
+    /// A person waits seconds, not the SDK's defaults (100 s per try, 3 tries): each try gets 5 s,
+    /// two quick retries with jitter; past that the caller answers 503 with Retry-After.
+    /// </summary>
+    public static TableClientOptions Bounded(TableClientOptions options)
+    {
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
+        options.Retry.MaxRetries = 2;
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        return options;
     }
 }
