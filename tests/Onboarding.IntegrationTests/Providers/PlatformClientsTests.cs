@@ -46,6 +46,24 @@ public sealed class PlatformClientsTests(DevProviderHost host) : IClassFixture<D
     }
 
     [Fact]
+    public async Task ATokenWithFewerScopes_KeepsWhatItWasNotGiven_EmailInstitutionAndMembershipStay()
+    {
+        await SignInThroughTheCallbackAsync("alice");
+        var before = Assert.Single(await Service.UsersAsync("demo"), u => u.Email == "alice@vito.be");
+        var token = await DevTokens.AccessTokenAsync("alice", scope: "openid voperson_id"); // no email, no entitlements
+
+        using var me = await MeAsync("demo", $"Bearer {token}");
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var body = await me.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("done", body.GetProperty("status").GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("id").GetString() == "membership")
+            .GetProperty("state").GetString());
+        var after = Assert.Single(await Service.UsersAsync("demo"), u => u.RowKey == before.RowKey);
+        Assert.Equal((before.Email, before.Institution, before.Country), (after.Email, after.Institution, after.Country));
+        Assert.Equal(before.ReadStatus().Roles, after.ReadStatus().Roles);
+    }
+
+    [Fact]
     public async Task PlatformScopes_ASubNeverSeen_403NamingTheMissingScope_NothingStored()
     {
         var token = await DevTokens.AccessTokenAsync("olivia", scope: DevTokens.PlatformScopes);
