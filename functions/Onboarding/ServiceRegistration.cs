@@ -61,7 +61,8 @@ public static class ServiceRegistration
         services.AddSingleton<ProviderMetadata>();
         services.AddSingleton<ProviderClient>();
         services.AddSingleton<IdTokenValidator>();
-        services.AddSingleton<LoginAttemptStore>();
+        services.AddSingleton<ConsumedStates>();
+        services.AddSingleton<SealedAttempts>();
         services.AddSingleton<BrowserBindings>();
         services.AddSingleton<LoginStarter>();
         services.AddSingleton<ProviderSignOut>();

@@ -32,7 +32,8 @@ public sealed record StaffSignIn(string ActorId, IReadOnlySet<StaffRole> Roles);
 /// </summary>
 public sealed partial class CallbackHandler(
     TenantCatalog tenants,
-    LoginAttemptStore attempts,
+    SealedAttempts attempts,
+    ConsumedStates consumed,
     BrowserBindings bindings,
     ProviderMetadata metadata,
     ProviderClient provider,
@@ -76,21 +77,14 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.SignInRefused, $"provider error '{Sanitize(callback.Error)}'");
         }
 
-        if (string.IsNullOrEmpty(callback.State) || callback.State.Length > 512)
+        if (string.IsNullOrEmpty(callback.State))
         {
             throw Fail(ApiError.LoginAttemptUnknown, "no state");
         }
 
         var now = time.GetUtcNow();
-        var attempt = await attempts.FindAsync(tenant.Id, Secrets.Sha256(callback.State), cancellationToken);
-        if (attempt is null)
-        {
-            // Cleaned up already. If this browser's latest attempt is past its time, so is this one:
-            // the person took too long, which is worth saying rather than "unknown".
-            throw browser is not null && now > browser.LatestAttemptExpiresAt
-                ? Fail(ApiError.LoginAttemptExpired, "attempt expired and cleaned up")
-                : Fail(ApiError.LoginAttemptUnknown, "unknown or used state");
-        }
+        var attempt = attempts.Unseal(tenant.Id, callback.State)
+            ?? throw Fail(ApiError.LoginAttemptUnknown, "state not sealed by this service for this tenant");
 
         // The cookie ties the attempt to the browser that started it: a code injected into
         // another browser's session (login CSRF) stops here, before the attempt is consumed.
@@ -99,14 +93,15 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.LoginAttemptNotThisBrowser, browser is null ? "login cookie missing" : "login cookie of another attempt's browser");
         }
 
-        if (!await attempts.TryConsumeAsync(attempt, cancellationToken))
-        {
-            throw Fail(ApiError.LoginAttemptUnknown, "state consumed concurrently");
-        }
-
-        if (now > attempt.ExpiresAt)
+        if (now.ToUnixTimeSeconds() > attempt.ExpiresAtUnix) // whole seconds, as sealed
         {
             throw Fail(ApiError.LoginAttemptExpired, "attempt expired");
+        }
+
+        // The one write before the code exchange: the state is used, so a replay stops here.
+        if (!await consumed.TryConsumeAsync(tenant.Id, Secrets.Sha256(callback.State), attempt.ExpiresAt, cancellationToken))
+        {
+            throw Fail(ApiError.LoginAttemptUnknown, "state already used");
         }
 
         var providerMetadata = await metadata.GetAsync(tenant, cancellationToken);

@@ -18,13 +18,14 @@ public sealed record LoginRequest(string? ReturnTo, string? LoginHint, string? P
 public sealed record LoginStart(string AuthorizeUrl, string Cookie);
 
 /// <summary>
-/// Starts a login: checks the return address, creates a one-time attempt (state, nonce, PKCE
-/// verifier) bound to this browser, stores it, and builds the authorization request.
+/// Starts a login: checks the return address, creates a one-time attempt (nonce, PKCE verifier)
+/// bound to this browser, seals it into the state (<see cref="SealedAttempts"/>: nothing is stored),
+/// and builds the authorization request.
 /// </summary>
 public sealed class LoginStarter(
     TenantCatalog tenants,
     ProviderMetadata metadata,
-    LoginAttemptStore attempts,
+    SealedAttempts attempts,
     BrowserBindings bindings,
     TimeProvider time,
     IOptions<SignInOptions> options)
@@ -53,24 +54,13 @@ public sealed class LoginStarter(
 
         // One binding per browser, kept across attempts so two tabs signing in at once both work.
         var browserBinding = bindings.Read(existingCookie)?.Value ?? Secrets.Random();
-        var state = Secrets.Random();
         var nonce = Secrets.Random();
         var verifier = Secrets.Random(); // 32 bytes: 43 characters, the shortest RFC 7636 allows.
         var now = time.GetUtcNow();
         var expiresAt = now + options.Value.LoginAttemptLifetime;
 
-        await attempts.SaveAsync(new LoginAttemptEntity
-        {
-            PartitionKey = LoginAttemptStore.PartitionOf(tenant.Id, Secrets.Sha256(state)),
-            RowKey = Secrets.Sha256(state),
-            Nonce = nonce,
-            CodeVerifier = verifier,
-            ReturnTo = returnUri?.AbsoluteUri,
-            Purpose = string.IsNullOrEmpty(request.Purpose) ? null : request.Purpose,
-            BrowserBinding = Secrets.Sha256(browserBinding),
-            CreatedAt = now,
-            ExpiresAt = expiresAt,
-        }, cancellationToken);
+        var state = attempts.Seal(tenant.Id, new LoginAttempt(nonce, verifier, returnUri?.AbsoluteUri,
+            string.IsNullOrEmpty(request.Purpose) ? null : request.Purpose, Secrets.Sha256(browserBinding), expiresAt.ToUnixTimeSeconds()));
 
         var url = new RequestUrl(provider.AuthorizationEndpoint).CreateAuthorizeUrl(
             clientId: tenant.ClientId,

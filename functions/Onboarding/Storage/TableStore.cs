@@ -7,7 +7,7 @@ namespace Onboarding.Storage;
 public enum Table
 {
     Users,
-    LoginAttempts,
+    ConsumedStates,
     PartnerRechecks,
     SubjectAliases,
     EmailIndex,

@@ -6,7 +6,7 @@ using Onboarding.IntegrationTests.Infrastructure;
 namespace Onboarding.IntegrationTests.Hardening;
 
 /// <summary>
-/// Storage that refuses connections or never answers: sign-in answers 503 with Retry-After (problem
+/// Storage that refuses connections or never answers: the callback answers 503 with Retry-After (problem
 /// details for programs, a page for browsers) within seconds, never a 500, and says why in the log.
 /// </summary>
 public sealed class StorageFaultTests : IAsyncLifetime
@@ -34,34 +34,35 @@ public sealed class StorageFaultTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public async Task StorageDown_LoginAnswers503WithRetryAfter_AsProblemAndAsPage(string fault)
+    public async Task StorageDown_CallbackAnswers503WithRetryAfter_AsProblemAndAsPage(string fault)
     {
         var port = fault == "refused" ? TestEnvironment.FreePort() : ((IPEndPoint)_silent.LocalEndpoint).Port;
         await using var service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)],
             settings: new Dictionary<string, string?> { ["Storage:ConnectionString"] = StorageAt(port) });
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
 
-        using var api = await http.GetAsync(new Uri(service.BaseUrl, "api/tenants/rp/login"), TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
-        Assert.NotNull(api.Headers.RetryAfter);
-        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(await api.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
-        Assert.Equal("ServiceUnavailable", problem.GetProperty("code").GetString());
+        // /login needs no storage; the callback's first write (the state marked used) meets the fault.
+        using (var api = new Browser())
+        {
+            using var response = await api.GetAsync(await api.CallbackUrlAsync(service.BaseUrl, "rp", "x"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+            Assert.Equal("ServiceUnavailable", problem.GetProperty("code").GetString());
+        }
 
-        Assert.Contains("Storage failed handling /api/tenants/rp/login", service.Logs.All, StringComparison.Ordinal);
+        Assert.Contains("Storage failed handling /api/tenants/rp/callback", service.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unexpected failure", service.Logs.All, StringComparison.Ordinal);
         if (fault == "silent")
         {
             return; // three tries of 5 s each: about 17 s, not the SDK's default 100 s a try
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(service.BaseUrl, "api/tenants/rp/callback?state=s&code=c"));
-        request.Headers.Accept.ParseAdd("text/html");
-        request.Headers.Add("Cookie", "onboarding-login-rp=x");
-        using var page = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.True(page.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadRequest, $"{page.StatusCode}");
+        using var browser = new Browser("text/html");
+        using var page = await browser.GetAsync(await browser.CallbackUrlAsync(service.BaseUrl, "rp", "x"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.NotNull(page.Headers.RetryAfter);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain("Exception", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-
-        Assert.DoesNotContain("Unexpected failure", service.Logs.All, StringComparison.Ordinal);
     }
 }

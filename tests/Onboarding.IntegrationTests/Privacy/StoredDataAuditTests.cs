@@ -21,7 +21,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
     {
         ["users"] = ["Issuer", "Subject", "Email", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey",
             "Owner", "Payload", "CreatedAt"], // and the outbox rows written with the records
-        ["loginattempts"] = ["Nonce", "CodeVerifier", "ReturnTo", "BrowserBinding", "CreatedAt", "ExpiresAt"],
+        ["consumedstates"] = ["ConsumedBy", "ExpiresAt"],
         ["subjectaliases"] = ["UserId"],
         ["partnerrechecks"] = ["DueAt", "Until"],
         ["emailindex"] = ["UserIds"],

@@ -128,14 +128,14 @@ public sealed class CallbackAttackTests(DevProviderHost host) : IClassFixture<De
     public async Task ReturnToElsewhere_RefusedBeforeAnythingHappens(string returnTo)
     {
         using var browser = new Browser();
-        var attemptsBefore = await Service.CountAsync("loginattempts");
+        var attemptsBefore = await Service.CountAsync("consumedstates");
 
         using var response = await browser.GetAsync(new Uri(Service.BaseUrl,
             $"api/tenants/demo/login?return_to={Uri.EscapeDataString(returnTo)}"));
 
         await AssertProblem(response, HttpStatusCode.BadRequest, "ReturnToNotAllowed");
         Assert.False(response.Headers.Contains("Set-Cookie"));
-        Assert.Equal(attemptsBefore, await Service.CountAsync("loginattempts"));
+        Assert.Equal(attemptsBefore, await Service.CountAsync("consumedstates"));
     }
 
     [Fact]
@@ -154,13 +154,13 @@ public sealed class CallbackAttackTests(DevProviderHost host) : IClassFixture<De
     public async Task ProviderDown_LoginAnswers503WithRetryAfter_WritesNothing()
     {
         using var browser = new Browser();
-        var attemptsBefore = await Service.CountAsync("loginattempts");
+        var attemptsBefore = await Service.CountAsync("consumedstates");
 
         using var response = await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/down/login"));
 
         await AssertProblem(response, HttpStatusCode.ServiceUnavailable, "OidcProviderUnavailable");
         Assert.NotNull(response.Headers.RetryAfter);
-        Assert.Equal(attemptsBefore, await Service.CountAsync("loginattempts"));
+        Assert.Equal(attemptsBefore, await Service.CountAsync("consumedstates"));
     }
 
     [Fact]

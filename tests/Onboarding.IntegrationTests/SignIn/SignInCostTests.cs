@@ -36,16 +36,16 @@ public sealed class SignInCostTests : TestProviderTests
     }
 
     [Fact]
-    public async Task FirstSignIn_SevenCallbackRequests_RepeatTheSameDay_Four()
+    public async Task FirstSignIn_SixCallbackRequests_RepeatTheSameDay_Three()
     {
         Provider.Subject = "warm-up";
         await CallbackRequestsAsync(); // the tables are created on first use
         Provider.Subject = "kim";
-        // First: attempt read + consume, user read, expiry entry, email row read + insert, the
+        // First: the state marked used, user read, expiry entry, email row read + insert, the
         // record with its outbox row (this tenant has no partners, so no re-check schedule).
-        Assert.Equal(7, await CallbackRequestsAsync());
+        Assert.Equal(6, await CallbackRequestsAsync());
         // The same day again: no index entry changes, nothing to tidy.
-        Assert.Equal(4, await CallbackRequestsAsync());
+        Assert.Equal(3, await CallbackRequestsAsync());
         Assert.Equal(2, Assert.Single(await Service.UsersAsync("rp"), u => u.Subject == "kim").SignInCount);
     }
 }

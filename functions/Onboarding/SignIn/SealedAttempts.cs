@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Onboarding.Privacy;
+
+namespace Onboarding.SignIn;
+
+/// <summary>A started login: what the callback needs to finish it, and nothing about the person.</summary>
+/// <param name="BrowserBinding">The hash of the random value in the browser's login cookie.</param>
+public sealed record LoginAttempt(
+    [property: JsonPropertyName("n")] string Nonce,
+    [property: JsonPropertyName("v")] string CodeVerifier,
+    [property: JsonPropertyName("r")] string? ReturnTo,
+    [property: JsonPropertyName("p")] string? Purpose,
+    [property: JsonPropertyName("b")] string BrowserBinding,
+    [property: JsonPropertyName("e")] long ExpiresAtUnix)
+{
+    [JsonIgnore]
+    public DateTimeOffset ExpiresAt => DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(ExpiresAtUnix, 0, 253402300799));
+}
+
+/// <summary>
+/// The login attempt travels sealed in the <c>state</c> parameter (as ASP.NET Core's OpenID Connect
+/// handler carries its properties), so <c>/login</c> stores nothing: AES-256-GCM with a key derived
+/// from the deployment secret for this purpose only, and the tenant as associated data, so a state is
+/// unreadable and unforgeable without the secret and never passes for another tenant's. The PKCE
+/// verifier and nonce inside are secret from the provider and anyone who sees the URL.
+/// </summary>
+public sealed class SealedAttempts(IOptions<PrivacyOptions> options)
+{
+    /// <summary>Far above any genuine state (a return address of 2,000 characters seals to about 3,100).</summary>
+    public const int MaxStateLength = 4096;
+
+    private const string Version = "a1.";
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(options.Value.HmacSecret),
+        32, info: Encoding.UTF8.GetBytes("login-attempt-state"));
+
+    public string Seal(string tenantId, LoginAttempt attempt)
+    {
+        var plain = JsonSerializer.SerializeToUtf8Bytes(attempt);
+        var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), Encoding.UTF8.GetBytes(tenantId));
+        return Version + Base64UrlEncoder.Encode(sealedBytes);
+    }
+
+    /// <summary>The attempt a genuine state of this tenant holds; null for anything else.</summary>
+    public LoginAttempt? Unseal(string tenantId, string? state)
+    {
+        if (state is null || state.Length > MaxStateLength || !state.StartsWith(Version, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            var sealedBytes = Base64UrlEncoder.DecodeBytes(state[Version.Length..]);
+            if (sealedBytes.Length < NonceSize + TagSize + 2)
+            {
+                return null;
+            }
+
+            var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
+            using var aes = new AesGcm(_key, TagSize);
+            aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, plain.Length),
+                sealedBytes.AsSpan(NonceSize + plain.Length), plain, Encoding.UTF8.GetBytes(tenantId));
+            return JsonSerializer.Deserialize<LoginAttempt>(plain) is { Nonce.Length: > 0, CodeVerifier.Length: > 0, BrowserBinding.Length: > 0 } attempt
+                ? attempt
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or AuthenticationTagMismatchException or JsonException)
+        {
+            return null;
+        }
+    }
+}
