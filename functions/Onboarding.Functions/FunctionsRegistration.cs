@@ -12,6 +12,9 @@ public static class FunctionsRegistration
         services.AddOnboardingCore();
         services.AddSingleton<PageRenderer>();
         services.AddSingleton<Pages.Assets.SiteAssets>();
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ClientRateLimits>();
         services.AddSingleton<HttpResponder>();
         services.AddSingleton<BrowserCookies>();
         services.AddSingleton<ResponseHeaders>();

@@ -12,19 +12,35 @@ namespace Onboarding.Functions.Http;
 /// Runs a function's work and turns failures into answers: RFC 9457 problem details with an
 /// openEO-style <c>code</c> for programs, a readable page for browsers. Never a stack trace.
 /// </summary>
-public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tenants, ResponseHeaders headers, ILogger<HttpResponder> logger)
+public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tenants, ResponseHeaders headers, ClientRateLimits limits,
+    ILogger<HttpResponder> logger)
 {
     private const int RetryAfterSeconds = 30;
+    private const int RetryAfterLimitedSeconds = 10;
 
     public async Task<IResult> Run(HttpRequest request, Func<Task<IResult>> work)
     {
         headers.Apply(request);
+        // A client that keeps sending refused bearer tokens is stopped before another is validated.
+        var bearerTenant = request.Headers.Authorization.Count > 0 ? Routes.TenantOf(request.Path.Value) : null;
         try
         {
+            if (bearerTenant is not null && tenants.Find(bearerTenant) is not null && limits.RefusalsExhausted(request, bearerTenant))
+            {
+                LogRefusalsExhausted(bearerTenant);
+                throw new OnboardingException(ApiError.TooManyRequests);
+            }
+
             return await work();
         }
         catch (OnboardingException e)
         {
+            if (bearerTenant is not null && (e.Error == ApiError.TokenInvalid || e.Error == ApiError.AuthenticationSchemeInvalid)
+                && tenants.Find(bearerTenant) is not null)
+            {
+                limits.CountRefusal(request, bearerTenant);
+            }
+
             return await FailureAsync(request, e.Error, e.Detail);
         }
         catch (Exception e) when (StorageFault(e) is { } fault)
@@ -45,6 +61,10 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
         if (error.Status == StatusCodes.Status503ServiceUnavailable)
         {
             response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (error.Status == StatusCodes.Status429TooManyRequests)
+        {
+            response.Headers.RetryAfter = RetryAfterLimitedSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (Negotiation.PrefersHtml(request))
@@ -101,6 +121,9 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed handling {Path}: status {Status}, code {ErrorCode}; answered 503")]
     private partial void LogStorageFault(PathString path, int status, string errorCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bearer request for tenant {Tenant} refused with 429: its client sent too many refused tokens this minute")]
+    private partial void LogRefusalsExhausted(string tenant);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure handling {Path}")]
     private partial void LogUnexpected(Exception exception, PathString path);

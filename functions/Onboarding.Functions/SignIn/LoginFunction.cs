@@ -5,7 +5,7 @@ using Onboarding.SignIn;
 
 namespace Onboarding.Functions.SignIn;
 
-public sealed class LoginFunction(LoginStarter starter, BrowserCookies cookies, HttpResponder responder)
+public sealed class LoginFunction(LoginStarter starter, BrowserCookies cookies, ClientRateLimits limits, HttpResponder responder)
 {
     /// <summary>
     /// The platform sends people here; answers with a redirect to the tenant's provider.
@@ -19,6 +19,7 @@ public sealed class LoginFunction(LoginStarter starter, BrowserCookies cookies, 
         responder.Run(request, async () =>
         {
             var q = request.Query;
+            limits.Take(request, tenant, q["for"] == LoginStarter.StaffPurpose ? LimitedAction.StaffLogin : LimitedAction.Login);
             var start = await starter.StartAsync(tenant,
                 new LoginRequest(q["return_to"], q["login_hint"], q["for"], SwitchAccount: q["prompt"] == "login"),
                 cookies.ReadLogin(request, tenant), cancellationToken);
