@@ -83,6 +83,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// <summary>Where discovery says the endpoints are; the issuer's own authority when null.</summary>
     public string? EndpointBase { get; set; }
 
+    /// <summary>
+    /// Where discovery says <c>end_session_endpoint</c> is (this provider's <c>/rp/logout</c>, reached
+    /// by any host name of it, which sends the browser on to <c>post_logout_redirect_uri</c>); none when null.
+    /// </summary>
+    public string? EndSessionEndpoint { get; set; }
+
     /// <summary>What discovery lists in <c>token_endpoint_auth_methods_supported</c>.</summary>
     public string[] TokenEndpointAuthMethods { get; set; } = [];
     public string Subject { get; set; } = "";
@@ -112,6 +118,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         UserInfoThrottlesUnknownTokens = false;
         UserInfoAudience = null;
         EndpointBase = null;
+        EndSessionEndpoint = null;
         TokenEndpointAuthMethods = ["client_secret_basic"];
         Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
         Entitlements = [];
@@ -134,7 +141,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
-        app.MapGet("/rp/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        app.MapGet("/rp/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object?>
         {
             ["issuer"] = Issuer,
             ["authorization_endpoint"] = $"{EndpointBase ?? Issuer}/authorize",
@@ -147,7 +154,10 @@ public sealed class TestOidcProvider : IAsyncDisposable
             ["code_challenge_methods_supported"] = new[] { "S256" },
             ["token_endpoint_auth_methods_supported"] = TokenEndpointAuthMethods,
             ["authorization_response_iss_parameter_supported"] = AdvertiseIssParameter,
-        }));
+            ["end_session_endpoint"] = EndSessionEndpoint,
+        }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value)));
+
+        app.MapGet("/rp/logout", (HttpRequest request) => Results.Redirect(request.Query["post_logout_redirect_uri"].ToString()));
 
         app.MapGet("/rp/jwks", () =>
         {
