@@ -76,6 +76,17 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// <summary>Userinfo answers 429 for tokens it does not know, as a provider a flood has angered does.</summary>
     public bool UserInfoThrottlesUnknownTokens { get; set; }
 
+    /// <summary>
+    /// After a request whose client authentication failed, every further token request is answered
+    /// 429, as a provider that slows down clients guessing secrets does.
+    /// </summary>
+    public bool ThrottleAfterFailedClientAuthentication { get; set; }
+
+    /// <summary>How many token requests the provider received.</summary>
+    public int TokenRequests => _tokenRequests;
+    private int _tokenRequests;
+    private int _failedClientAuthentications;
+
     /// <summary>How many userinfo requests the provider received.</summary>
     public int UserInfoRequests => _userInfoRequests;
     private int _userInfoRequests;
@@ -116,6 +127,8 @@ public sealed class TestOidcProvider : IAsyncDisposable
         AdvertiseIssParameter = true;
         SignUserInfo = false;
         UserInfoThrottlesUnknownTokens = false;
+        ThrottleAfterFailedClientAuthentication = false;
+        _failedClientAuthentications = 0;
         UserInfoAudience = null;
         EndpointBase = null;
         EndSessionEndpoint = null;
@@ -184,6 +197,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
         app.MapPost("/rp/token", async (HttpRequest request) =>
         {
             LastTokenAuthorization = request.Headers.Authorization;
+            Interlocked.Increment(ref _tokenRequests);
+            if (ThrottleAfterFailedClientAuthentication && _failedClientAuthentications > 0)
+            {
+                return Results.StatusCode(429);
+            }
+
             if (TokenEndpointDown)
             {
                 return Results.StatusCode(503);
@@ -195,6 +214,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             var byPost = form["client_id"] == ClientId && form["client_secret"] == ClientSecret;
             if (LastTokenAuthorization != expected && !byPost)
             {
+                Interlocked.Increment(ref _failedClientAuthentications);
                 return Results.Json(new { error = "invalid_client" }, statusCode: 401);
             }
 
