@@ -73,6 +73,9 @@ public sealed class TestOidcProvider : IAsyncDisposable
     public bool SignUserInfo { get; set; }
     public string? UserInfoAudience { get; set; }
 
+    /// <summary>The Content-Type of userinfo's answers, as written (media types are case-insensitive); the usual one when null.</summary>
+    public string? UserInfoContentType { get; set; }
+
     /// <summary>Userinfo answers 429 for tokens it does not know, as a provider a flood has angered does.</summary>
     public bool UserInfoThrottlesUnknownTokens { get; set; }
 
@@ -130,6 +133,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         ThrottleAfterFailedClientAuthentication = false;
         _failedClientAuthentications = 0;
         UserInfoAudience = null;
+        UserInfoContentType = null;
         EndpointBase = null;
         EndSessionEndpoint = null;
         TokenEndpointAuthMethods = ["client_secret_basic"];
@@ -257,7 +261,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? Subject, ["email"] = $"{Subject}@example.org", ["eduperson_entitlement"] = Entitlements };
             if (!SignUserInfo)
             {
-                return Results.Json(claims);
+                return UserInfoContentType is null ? Results.Json(claims) : Results.Text(JsonSerializer.Serialize(claims), UserInfoContentType);
             }
 
             claims["iss"] = Issuer;
@@ -268,7 +272,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
             var jwt = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
                 .CreateToken(JsonSerializer.Serialize(claims), new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256));
-            return Results.Text(jwt, "application/jwt");
+            return Results.Text(jwt, UserInfoContentType ?? "application/jwt");
         });
     }
 
