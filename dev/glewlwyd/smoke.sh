@@ -25,6 +25,17 @@ trap stop EXIT
 die() { echo "SMOKE FAILED: $*" >&2; exit 1; }
 step() { printf '\n== %s\n' "$*"; }
 urlenc() { jq -rn --arg v "$1" '$v|@uri'; }
+status_of() { curl -sS -o /dev/null -w '%{http_code}' "$@"; }     # status_of CURL_ARGS... -> HTTP status
+location_of() { curl -sS -o /dev/null -w '%{redirect_url}' "$@"; } # location_of CURL_ARGS... -> Location, if any
+redirect_of() { # redirect_of WHAT CURL_ARGS... -> Location of the 302 that must come
+  local what=$1 got; shift
+  got=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "$@")
+  [ "${got%% *}" = 302 ] || die "$what: expected 302, got $got"
+  printf '%s\n' "${got#* }"
+}
+auth_url() { # auth_url REDIRECT_URI EXTRA -> an authorization request of onboarding-glewlwyd for scope openid
+  printf '%s\n' "$ISSUER/auth?response_type=code&client_id=onboarding-glewlwyd&redirect_uri=$(urlenc "$1")&scope=openid&state=s&nonce=n$2"
+}
 qparam() { # qparam URL NAME -> decoded value of the query parameter (fails when absent)
   local query=${1#*\?} pair v
   query=${query%%#*}
@@ -77,21 +88,17 @@ sign_in() {
 
   step "$user via $client ($auth, expect $alg)"
   echo "1. GET authorization_endpoint (what the RP redirects the browser to)"
-  loc=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -c "$jar" -b "$jar" "$ISSUER/auth?$q")
-  [ "${loc%% *}" = 302 ] || die "authorize: expected 302, got $loc"
-  loc=${loc#* }
+  loc=$(redirect_of authorize -c "$jar" -b "$jar" "$ISSUER/auth?$q")
   echo "   302 -> ${loc%%\?*}?client_id=...&scope=...&callback_url=..."
   callback=$(qparam "$loc" callback_url) || die "no callback_url in login redirect $loc"
   echo "2. POST $BASE/api/auth/ {username, password}  (Glewlwyd's login API)"
-  code=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" -H 'Content-Type: application/json' \
+  code=$(status_of -c "$jar" -b "$jar" -H 'Content-Type: application/json' \
     --data-binary "$(jq -cn --arg u "$user" --arg p "$pass" '{username:$u,password:$p}')" "$BASE/api/auth/")
   [ "$code" = 200 ] || die "login $user: HTTP $code"
   grep -q GLEWLWYD2_SESSION_ID "$jar" || die "no session cookie"
   echo "   200, cookie GLEWLWYD2_SESSION_ID"
   echo "3. GET callback_url + &g_continue (with the session cookie)"
-  loc=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' -c "$jar" -b "$jar" "$callback&g_continue")
-  [ "${loc%% *}" = 302 ] || die "authorize after login: expected 302, got $loc"
-  loc=${loc#* }
+  loc=$(redirect_of "authorize after login" -c "$jar" -b "$jar" "$callback&g_continue")
   echo "   302 -> $loc"
   [[ $loc == "$REDIRECT_URI?"* ]] || die "not redirected to the client: $loc"
   [ "$(qparam "$loc" state)" = "$state" ] || die "state mismatch"
@@ -135,22 +142,17 @@ jq -e '(.claims | has("eduperson_entitlement") | not) and .claims.voperson_id ==
 echo "   hugo: no eduperson_entitlement claim"
 
 step "negative checks"
-code=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-  --data-binary '{"username":"gina","password":"wrong"}' "$BASE/api/auth/")
+code=$(status_of -H 'Content-Type: application/json' --data-binary '{"username":"gina","password":"wrong"}' "$BASE/api/auth/")
 echo "login with a wrong password: HTTP $code"; [ "$code" = 401 ] || die "wrong password not refused with 401"
-loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -b "$STATE_DIR/hugo.jar" \
-  "$ISSUER/auth?response_type=code&client_id=onboarding-glewlwyd&redirect_uri=$(urlenc "$REDIRECT_URI")&scope=openid&state=s&nonce=n&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")
+loc=$(location_of -b "$STATE_DIR/hugo.jar" "$(auth_url "$REDIRECT_URI" "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")")
 echo "authorize with a valid session but without g_continue: -> ${loc%%\?*}"
 [[ $loc == "$BASE/login.html?"* ]] || die "expected the login page redirect even with a session"
-code=$(curl -sS -o /dev/null -w '%{http_code}' -u "onboarding-glewlwyd:wrong" -d grant_type=authorization_code -d code=x \
-  --data-urlencode "redirect_uri=$REDIRECT_URI" "$ISSUER/token")
+code=$(status_of -u "onboarding-glewlwyd:wrong" -d grant_type=authorization_code -d code=x --data-urlencode "redirect_uri=$REDIRECT_URI" "$ISSUER/token")
 echo "token with a wrong client secret: HTTP $code"; [ "$code" = 403 ] || [ "$code" = 401 ] || [ "$code" = 400 ] || die "wrong secret accepted?"
-loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -b "$STATE_DIR/hugo.jar" \
-  "$ISSUER/auth?response_type=code&client_id=onboarding-glewlwyd&redirect_uri=$(urlenc "$REDIRECT_URI")&scope=openid&state=s&nonce=n&g_continue")
+loc=$(location_of -b "$STATE_DIR/hugo.jar" "$(auth_url "$REDIRECT_URI" "&g_continue")")
 echo "authorize without code_challenge: -> $loc"
 [[ $loc == *error=* ]] || die "PKCE is not enforced"
-loc=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' \
-  "$ISSUER/auth?response_type=code&client_id=onboarding-glewlwyd&redirect_uri=$(urlenc "http://127.0.0.1:5999/evil")&scope=openid&state=s&nonce=n&code_challenge=abc&code_challenge_method=S256&g_continue")
+loc=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "$(auth_url "http://127.0.0.1:5999/evil" "&code_challenge=abc&code_challenge_method=S256&g_continue")")
 echo "authorize with an unregistered redirect_uri: $loc"
 [[ $loc != *"/evil"* ]] || die "unregistered redirect_uri followed"
 

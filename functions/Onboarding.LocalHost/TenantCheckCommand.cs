@@ -3,9 +3,11 @@ using Onboarding.Operations;
 namespace Onboarding.LocalHost;
 
 /// <summary>
-/// <c>Onboarding.LocalHost check-tenants [tenant]</c>: the tenant check for operators, with the same
-/// settings as the service (tenants file, secrets). One line per finding; exit code 0 when every
-/// finding holds, 1 when one does not, 2 for a configuration the service would not even start with.
+/// <c>Onboarding.LocalHost check-tenants [tenant]</c>: the whole tenant check for operators
+/// (<see cref="TenantCheckDepth.Full"/>: also the client credentials at the token endpoint and the
+/// partners' service accounts), with the same settings as the service (tenants file, secrets). One
+/// line per finding; exit code 0 when every finding holds, 1 when one does not, 2 for a configuration
+/// the service would not even start with, or a tenant the tenants file does not have.
 /// </summary>
 public static class TenantCheckCommand
 {
@@ -25,7 +27,17 @@ public static class TenantCheckCommand
 
         await using (app)
         {
-            var findings = await app.Services.GetRequiredService<TenantChecker>().CheckAsync(args.FirstOrDefault(), CancellationToken.None);
+            var tenantId = args.FirstOrDefault();
+            var catalog = app.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>();
+            if (tenantId is not null && catalog.Find(tenantId) is null)
+            {
+                var tenantsFile = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Onboarding.SignIn.SignInOptions>>().Value.TenantsFile;
+                await Console.Error.WriteLineAsync($"check-tenants: there is no tenant '{tenantId}' in {tenantsFile}; "
+                    + $"its tenants are: {string.Join(", ", catalog.All.Select(t => t.Id).Order(StringComparer.Ordinal))}");
+                return 2;
+            }
+
+            var findings = await app.Services.GetRequiredService<TenantChecker>().CheckAsync(tenantId, TenantCheckDepth.Full, CancellationToken.None);
             foreach (var f in findings)
             {
                 Console.WriteLine($"{(f.Holds ? "ok  " : "FAIL")} {f.Tenant,-12} {f.Check,-22} {f.Message}");

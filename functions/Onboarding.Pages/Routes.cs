@@ -17,6 +17,16 @@ public static class Routes
 
     public static string Staff(string tenantId) => Tenant(tenantId, "staff");
 
+    /// <summary>The query parameter of the staff session's link token on the staff page's own look-up links.</summary>
+    public const string StaffLinkToken = "csrf";
+
+    /// <summary>
+    /// A look-up on the staff page (<paramref name="query"/> already URL-encoded) with the session's
+    /// link token, which browsers without Fetch Metadata need for the look-up to run.
+    /// </summary>
+    public static string StaffLookUp(string tenantId, string query, string linkToken) =>
+        $"{Staff(tenantId)}?{query}&{StaffLinkToken}={Uri.EscapeDataString(linkToken)}";
+
     /// <summary>The login for the staff page: signs in for a staff session, not as the person.</summary>
     public static string StaffLogin(string tenantId) => Login(tenantId) + "?for=staff";
 

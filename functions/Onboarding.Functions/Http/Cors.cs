@@ -31,8 +31,13 @@ public static class Cors
             headers.AccessControlExposeHeaders = "Retry-After";
         }
 
-        // Answers differ by Origin: caches must keep them apart.
-        request.HttpContext.Response.Headers.Vary = "Origin";
+        // Answers differ by Origin: caches must keep them apart. Added to what Vary already names
+        // (Accept, Accept-Encoding, …), never in its place.
+        var vary = request.HttpContext.Response.Headers.Vary;
+        if (!vary.SelectMany(v => (v ?? "").Split(',')).Any(v => v.Trim().Equals("Origin", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.HttpContext.Response.Headers.Vary = Microsoft.Extensions.Primitives.StringValues.Concat(vary, "Origin");
+        }
     }
 
     /// <summary>A preflight: 204, with the grant only for an allowed origin on an API path.</summary>

@@ -21,13 +21,21 @@ public sealed class StaffPageFunction(
     BrowserCookies cookies,
     PageRenderer pages,
     StaffFrames frames,
+    StaffGate gate,
     HttpResponder responder)
 {
+    /// <summary>The query fields that make a GET look someone up (and write an audit entry), in the order they are read.</summary>
+    private static readonly string[] LookUpFields = ["user", "email", "institution", "country"];
+
     /// <summary>
     /// The staff page. GET: sign-in, search by email, institution or country, a user's view, the
     /// erase confirmation, the audit log for operators. POST (the page's forms, with the session's
     /// anti-forgery token): re-check or erase, then back to the page (post/redirect/get).
     /// </summary>
+    /// <remarks>A GET that looks someone up (and so writes an audit entry) runs only when it comes from
+    /// the service's own pages (<see cref="StaffGate.IsFromOwnPages"/>): the Lax staff cookie also
+    /// comes with a link followed from another site. Otherwise the page shows the search form and says
+    /// why nothing was searched.</remarks>
     [Function("StaffPage")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "tenants/{tenant}/staff")] HttpRequest request,
@@ -70,7 +78,13 @@ public sealed class StaffPageFunction(
             var staff = await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.LookUpUsers, ct);
             view[nameof(StaffPage.Staff)] = staff;
             view[nameof(StaffPage.Done)] = q["done"].ToString() is { Length: > 0 } done ? done : null;
-            if (q["user"].ToString() is { Length: > 0 } userId)
+            view[nameof(StaffPage.LinkToken)] = sessions.LinkToken(session);
+            var lookUp = LookUpFields.FirstOrDefault(field => q[field].ToString().Length > 0);
+            if (lookUp is not null && !gate.IsFromOwnPages(request, session, lookUp))
+            {
+                view[nameof(StaffPage.LookUpRefused)] = true;
+            }
+            else if (q["user"].ToString() is { Length: > 0 } userId)
             {
                 view[nameof(StaffPage.User)] = await support.GetAsync(staff, userId, ct);
                 view[nameof(StaffPage.ConfirmingErase)] = q["confirm"] == "erase";
@@ -111,7 +125,7 @@ public sealed class StaffPageFunction(
         {
             case "recheck":
                 await support.RecheckAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.RecheckUsers, ct), userId, ct);
-                location = $"{Routes.Staff(tenant)}?user={Uri.EscapeDataString(userId)}&done=recheck";
+                location = Routes.StaffLookUp(tenant, $"user={Uri.EscapeDataString(userId)}&done=recheck", sessions.LinkToken(session));
                 break;
             case "erase" when form["confirm"] == "yes":
                 await support.EraseAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.EraseUsers, ct), userId, ct);

@@ -13,8 +13,8 @@ public sealed class MeFunction(MeService me, SelfService self, TenantCatalog ten
 {
     /// <summary>
     /// The caller's own record and onboarding status: for a bearer token of the tenant's provider
-    /// (JSON; the first sighting of a token counts as a sign-in), or for the browser session set at
-    /// sign-in (the status page).
+    /// (JSON; the first use of a person's tokens on a UTC day counts as a sign-in, later ones that day
+    /// only refresh the status), or for the browser session set at sign-in (the status page).
     /// </summary>
     [Function("Me")]
     public Task<IResult> Run(

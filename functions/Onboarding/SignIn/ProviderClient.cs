@@ -104,11 +104,14 @@ public sealed class ProviderClient(IHttpClientFactory httpClients, SignedUserInf
             return new UserInfo(null, $"userinfo answer over {MaxUserInfoBytes} bytes");
         }
 
-        return response.Content.Headers.ContentType?.MediaType switch
+        // Media types compare ignoring case (RFC 9110 §8.3.1): "Application/JWT" is a signed answer too.
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        return mediaType switch
         {
-            "application/jwt" => await signedUserInfo.ReadAsync(tenant, metadata, body, audience, cancellationToken),
-            "application/json" => Json(body),
-            var other => new UserInfo(null, $"userinfo answered {other ?? "no content type"}"),
+            _ when string.Equals(mediaType, "application/jwt", StringComparison.OrdinalIgnoreCase) =>
+                await signedUserInfo.ReadAsync(tenant, metadata, body, audience, cancellationToken),
+            _ when string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase) => Json(body),
+            _ => new UserInfo(null, $"userinfo answered {mediaType ?? "no content type"}"),
         };
     }
 

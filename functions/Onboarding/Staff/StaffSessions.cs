@@ -44,4 +44,14 @@ public sealed class StaffSessions(IOptions<PrivacyOptions> options, TimeProvider
 
     public bool IsValidAntiForgeryToken(StaffSession session, string? token) =>
         Secrets.FixedTimeEquals(AntiForgeryToken(session), token);
+
+    /// <summary>
+    /// The token of the staff page's own look-up links (GET), bound to the session like the forms'
+    /// anti-forgery token but for another purpose: it ends up in addresses (history, the search form's
+    /// query), so it must not also be the token that lets a POST erase someone.
+    /// </summary>
+    public string LinkToken(StaffSession session) => _signed.Sign("link|" + session.Value);
+
+    public bool IsValidLinkToken(StaffSession session, string? token) =>
+        Secrets.FixedTimeEquals(LinkToken(session), token);
 }

@@ -73,8 +73,22 @@ public sealed class TestOidcProvider : IAsyncDisposable
     public bool SignUserInfo { get; set; }
     public string? UserInfoAudience { get; set; }
 
+    /// <summary>The Content-Type of userinfo's answers, as written (media types are case-insensitive); the usual one when null.</summary>
+    public string? UserInfoContentType { get; set; }
+
     /// <summary>Userinfo answers 429 for tokens it does not know, as a provider a flood has angered does.</summary>
     public bool UserInfoThrottlesUnknownTokens { get; set; }
+
+    /// <summary>
+    /// After a request whose client authentication failed, every further token request is answered
+    /// 429, as a provider that slows down clients guessing secrets does.
+    /// </summary>
+    public bool ThrottleAfterFailedClientAuthentication { get; set; }
+
+    /// <summary>How many token requests the provider received.</summary>
+    public int TokenRequests => _tokenRequests;
+    private int _tokenRequests;
+    private int _failedClientAuthentications;
 
     /// <summary>How many userinfo requests the provider received.</summary>
     public int UserInfoRequests => _userInfoRequests;
@@ -82,6 +96,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
     /// <summary>Where discovery says the endpoints are; the issuer's own authority when null.</summary>
     public string? EndpointBase { get; set; }
+
+    /// <summary>
+    /// Where discovery says <c>end_session_endpoint</c> is (this provider's <c>/rp/logout</c>, reached
+    /// by any host name of it, which sends the browser on to <c>post_logout_redirect_uri</c>); none when null.
+    /// </summary>
+    public string? EndSessionEndpoint { get; set; }
 
     /// <summary>What discovery lists in <c>token_endpoint_auth_methods_supported</c>.</summary>
     public string[] TokenEndpointAuthMethods { get; set; } = [];
@@ -116,8 +136,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
         AdvertiseIssParameter = true;
         SignUserInfo = false;
         UserInfoThrottlesUnknownTokens = false;
+        ThrottleAfterFailedClientAuthentication = false;
+        _failedClientAuthentications = 0;
         UserInfoAudience = null;
+        UserInfoContentType = null;
         EndpointBase = null;
+        EndSessionEndpoint = null;
         TokenEndpointAuthMethods = ["client_secret_basic"];
         Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
         SubjectFromLoginHint = false;
@@ -141,7 +165,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
-        app.MapGet("/rp/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        app.MapGet("/rp/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object?>
         {
             ["issuer"] = Issuer,
             ["authorization_endpoint"] = $"{EndpointBase ?? Issuer}/authorize",
@@ -154,7 +178,10 @@ public sealed class TestOidcProvider : IAsyncDisposable
             ["code_challenge_methods_supported"] = new[] { "S256" },
             ["token_endpoint_auth_methods_supported"] = TokenEndpointAuthMethods,
             ["authorization_response_iss_parameter_supported"] = AdvertiseIssParameter,
-        }));
+            ["end_session_endpoint"] = EndSessionEndpoint,
+        }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value)));
+
+        app.MapGet("/rp/logout", (HttpRequest request) => Results.Redirect(request.Query["post_logout_redirect_uri"].ToString()));
 
         app.MapGet("/rp/jwks", () =>
         {
@@ -182,6 +209,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
         app.MapPost("/rp/token", async (HttpRequest request) =>
         {
             LastTokenAuthorization = request.Headers.Authorization;
+            Interlocked.Increment(ref _tokenRequests);
+            if (ThrottleAfterFailedClientAuthentication && _failedClientAuthentications > 0)
+            {
+                return Results.StatusCode(429);
+            }
+
             if (TokenEndpointDown)
             {
                 return Results.StatusCode(503);
@@ -193,6 +226,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             var byPost = form["client_id"] == ClientId && form["client_secret"] == ClientSecret;
             if (LastTokenAuthorization != expected && !byPost)
             {
+                Interlocked.Increment(ref _failedClientAuthentications);
                 return Results.Json(new { error = "invalid_client" }, statusCode: 401);
             }
 
@@ -238,7 +272,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? subject, ["email"] = $"{subject}@example.org", ["eduperson_entitlement"] = Entitlements };
             if (!SignUserInfo)
             {
-                return Results.Json(claims);
+                return UserInfoContentType is null ? Results.Json(claims) : Results.Text(JsonSerializer.Serialize(claims), UserInfoContentType);
             }
 
             claims["iss"] = Issuer;
@@ -249,7 +283,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
             var jwt = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }
                 .CreateToken(JsonSerializer.Serialize(claims), new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256));
-            return Results.Text(jwt, "application/jwt");
+            return Results.Text(jwt, UserInfoContentType ?? "application/jwt");
         });
     }
 

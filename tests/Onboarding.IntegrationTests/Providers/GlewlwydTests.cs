@@ -30,12 +30,11 @@ public sealed class GlewlwydTests
     {
         Assert.Equal(algorithm, await IdTokenAlgorithmAsync(clientId)); // the client's seeded key, seen at the provider
         await using var service = await ServiceHost.StartAsync([TestTenants.Glewlwyd(clientId)], TestEnvironment.ServicePort);
-        using var browser = new Browser();
 
-        var callback = await GlewlwydLogin.ToRedirectAsync(browser, new Uri(service.BaseUrl, "api/tenants/glewlwyd/login"), "gina");
-        using var response = await browser.GetAsync(callback);
+        var signIn = await SignInAsync(service, "gina");
+        using var response = signIn.Response;
 
-        Assert.Equal(TestEnvironment.GlewlwydIssuer, HttpUtility.ParseQueryString(callback.Query)["iss"]); // RFC 9207, though discovery is silent
+        Assert.Equal(TestEnvironment.GlewlwydIssuer, HttpUtility.ParseQueryString(signIn.Callback.Query)["iss"]); // RFC 9207, though discovery is silent
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(Gina, body.GetProperty("email").GetString());
@@ -49,12 +48,9 @@ public sealed class GlewlwydTests
     [Fact]
     public async Task ClientSecretBasic_WithASecretOfPlusSlashAndEquals_GlewlwydDoesNotDecodeIt_TokenExchangeFailed_NothingStored()
     {
-        Assert.Matches("[+/=]", TestEnvironment.GlewlwydClientSecret);
-        await using var service = await ServiceHost.StartAsync([TestTenants.Glewlwyd(authMethod: "client_secret_basic")], TestEnvironment.ServicePort);
-        using var browser = new Browser();
+        await using var service = await StartWithASecretOfPlusSlashEqualsAsync("client_secret_basic");
 
-        var callback = await GlewlwydLogin.ToRedirectAsync(browser, new Uri(service.BaseUrl, "api/tenants/glewlwyd/login"), "gina");
-        using var response = await browser.GetAsync(callback);
+        using var response = (await SignInAsync(service, "gina")).Response;
 
         await Onboarding.IntegrationTests.SignIn.CallbackAttackTests.AssertProblem(response, HttpStatusCode.BadRequest, "TokenExchangeFailed");
         Assert.Empty(await service.UsersAsync("glewlwyd"));
@@ -63,12 +59,9 @@ public sealed class GlewlwydTests
     [Fact]
     public async Task ClientSecretPost_WithASecretOfPlusSlashAndEquals_SignsIn()
     {
-        Assert.Matches("[+/=]", TestEnvironment.GlewlwydClientSecret);
-        await using var service = await ServiceHost.StartAsync([TestTenants.Glewlwyd(authMethod: "client_secret_post")], TestEnvironment.ServicePort);
-        using var browser = new Browser();
+        await using var service = await StartWithASecretOfPlusSlashEqualsAsync("client_secret_post");
 
-        var callback = await GlewlwydLogin.ToRedirectAsync(browser, new Uri(service.BaseUrl, "api/tenants/glewlwyd/login"), "hugo");
-        using var response = await browser.GetAsync(callback);
+        using var response = (await SignInAsync(service, "hugo")).Response;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var steps = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetProperty("steps");
@@ -79,9 +72,8 @@ public sealed class GlewlwydTests
     public async Task Me_WithGlewlwydsAccessTokens_BothBearerForms_TheSamePerson()
     {
         await using var service = await ServiceHost.StartAsync([TestTenants.Glewlwyd()], TestEnvironment.ServicePort);
-        using var browser = new Browser();
-        var callback = await GlewlwydLogin.ToRedirectAsync(browser, new Uri(service.BaseUrl, "api/tenants/glewlwyd/login"), "gina");
-        var signedIn = await (await browser.GetAsync(callback)).Content.ReadFromJsonAsync<JsonElement>();
+        using var response = (await SignInAsync(service, "gina")).Response;
+        var signedIn = await response.Content.ReadFromJsonAsync<JsonElement>();
         var tokens = await TokensAsync("onboarding-glewlwyd", "gina");
         using var http = new HttpClient();
 
@@ -94,6 +86,21 @@ public sealed class GlewlwydTests
             var body = await me.Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(signedIn.GetProperty("user_id").GetString(), body.GetProperty("user_id").GetString());
         }
+    }
+
+    /// <summary>The service for a Glewlwyd tenant authenticating with <paramref name="authMethod"/>, with this run's client secret, which holds <c>+ / =</c>.</summary>
+    private static Task<ServiceHost> StartWithASecretOfPlusSlashEqualsAsync(string authMethod)
+    {
+        Assert.Matches("[+/=]", TestEnvironment.GlewlwydClientSecret);
+        return ServiceHost.StartAsync([TestTenants.Glewlwyd(authMethod: authMethod)], TestEnvironment.ServicePort);
+    }
+
+    /// <summary>A sign-in at the service through Glewlwyd's own login: the callback address it sent the browser to, and the service's answer there.</summary>
+    private static async Task<(Uri Callback, HttpResponseMessage Response)> SignInAsync(ServiceHost service, string user)
+    {
+        using var browser = new Browser();
+        var callback = await GlewlwydLogin.ToRedirectAsync(browser, new Uri(service.BaseUrl, "api/tenants/glewlwyd/login"), user);
+        return (callback, await browser.GetAsync(callback));
     }
 
     /// <summary>The algorithm of the ID token Glewlwyd issues to this client, by a code flow of the test's own.</summary>

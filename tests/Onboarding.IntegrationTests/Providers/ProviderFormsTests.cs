@@ -44,6 +44,21 @@ public sealed class ProviderFormsTests : IAsyncLifetime
         Assert.Equal($"{_provider.Subject}@example.org", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("email").GetString());
     }
 
+    [Theory]
+    [InlineData(true, "Application/JWT")]
+    [InlineData(false, "Application/JSON; charset=UTF-8")]
+    public async Task UserInfoContentType_ComparedIgnoringCase(bool asJwt, string contentType)
+    {
+        _provider.SignUserInfo = asJwt;
+        _provider.UserInfoContentType = contentType;
+        await using var service = await ServiceFor(TestTenants.Rp(_provider));
+
+        using var response = await SignInAsync(service);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, service.Logs.All);
+        Assert.Equal($"{_provider.Subject}@example.org", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("email").GetString());
+    }
+
     [Fact]
     public async Task SignedUserInfo_ForAnotherClient_Refused_WithTheReasonInTheLog()
     {

@@ -175,6 +175,38 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         await Expect(membership.GetByRole(AriaRole.Link, new() { Name = "Enrol now" })).ToHaveAttributeAsync("href", EnrolmentUrl);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ALinkOnAnotherSite_RunsNoLookUp_WritesNoAuditEntry_ThePagesOwnSearchDoes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await SignInWithHttpClientAsync("bob");
+        await using var context = await _chromium.NewContextAsync(ct);
+        var page = await context.NewPageAsync();
+        await Chromium.SignInAsStaffAsync(page, StaffUrl, Service.BaseUrl, "carol", "support");
+        var audited = (await AuditEntriesAsync(ct)).Count;
+
+        // A page on another site (localhost, not 127.0.0.1) links to a look-up; the staff member clicks it.
+        var elsewhere = $"http://localhost:{TestEnvironment.FreePort()}/news.html";
+        await context.RouteAsync(elsewhere, route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            ContentType = "text/html",
+            Body = $"<!doctype html><title>News</title><a href=\"{StaffUrl}?email={Uri.EscapeDataString("bob@uni-bonn.de")}\">read more</a>",
+        }));
+        await page.GotoAsync(elsewhere);
+        await page.GetByRole(AriaRole.Link, new() { Name = "read more" }).ClickAsync();
+
+        await Expect(page.Locator("p.notice.refused")).ToContainTextAsync("was not run");
+        await Expect(page.Locator("table.results")).ToHaveCountAsync(0);
+        Assert.Equal(audited, (await AuditEntriesAsync(ct)).Count);
+        Assert.Contains(Service.Logs.Lines, l => l.Contains("Staff look-up (email)", StringComparison.Ordinal)
+            && l.Contains("Sec-Fetch-Site is cross-site", StringComparison.Ordinal));
+
+        // The search form right there runs it, on purpose.
+        await SearchByEmailAsync(page, "bob@uni-bonn.de");
+        await Expect(page.Locator("table.results tbody tr")).ToHaveCountAsync(1);
+        Assert.Equal(audited + 1, (await AuditEntriesAsync(ct)).Count);
+    }
+
     /// <summary>A fresh browser context; a test that runs out of time closes it, so waiting calls end at once.</summary>
     private async Task SignInWithHttpClientAsync(string account)
     {
