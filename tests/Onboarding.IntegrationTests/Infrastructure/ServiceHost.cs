@@ -53,6 +53,11 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Privacy:PurgeSchedule"] = "0 0 3 * * *",
             // Its own tests run it; elsewhere its probes would reach the tests' providers unasked.
             ["Onboarding:CheckTenantsAtStart"] = "false",
+            // Everything here comes from 127.0.0.1: the limits are out of the way except in RateLimitTests.
+            ["RateLimits:LoginsPerClientPerMinute"] = "100000",
+            ["RateLimits:StaffLoginsPerClientPerMinute"] = "100000",
+            ["RateLimits:LoginsPerTenantPerSecond"] = "1000000",
+            ["RateLimits:RefusedTokensPerClientPerMinute"] = "100000",
             ["Reports:OperatorTenant"] = "demo",
             ["Reports:OperatorEntitlement"] = "urn:mace:egi.eu:group:vo.openeo.cloud:role=operator#aai.egi.eu",
             ["TenantSecrets:demo"] = Environment.GetEnvironmentVariable("DEMO_CLIENT_SECRET"),
