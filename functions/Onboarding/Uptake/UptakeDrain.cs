@@ -155,68 +155,66 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
         return steps;
     }
 
-    /// <summary>The events' counts in as few transactions as fit, each with the events' applied rows.</summary>
-    private async Task CountAsync(TableClient table, string partition,
-        List<Claimed> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// The events' counts added to the month's summary rows (one per dimension, point reads) in as few
+    /// transactions as fit, each with the events' applied rows.
+    /// </summary>
+    private async Task CountAsync(TableClient table, string partition, List<Claimed> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
             return;
         }
 
-        var current = await ReadCountersAsync(table, partition, cancellationToken);
+        var dimensions = events.SelectMany(e => e.Event.Dimensions.Select(d => d[0])).Distinct(StringComparer.Ordinal).ToList();
+        var perTransaction = MaxActionsPerTransaction - dimensions.Count;
         var now = time.GetUtcNow();
-        var deltas = new Dictionary<string, long>(StringComparer.Ordinal);
-        var chunk = new List<Claimed>();
-        foreach (var e in events)
+        foreach (var chunk in events.Chunk(perTransaction))
         {
-            var keys = e.Steps.SelectMany(s => e.Event.Dimensions.Select(d => UptakeKeys.Counter(d[0], d[1], s.Metric))).ToList();
-            if (chunk.Count > 0 && deltas.Keys.Union(keys).Count() + chunk.Count + 1 > MaxActionsPerTransaction)
+            var summaries = await ReadSummariesAsync(table, partition, dimensions, cancellationToken);
+            foreach (var e in chunk)
             {
-                await SubmitAsync(table, partition, current, deltas, chunk, now, cancellationToken);
-                current = await ReadCountersAsync(table, partition, cancellationToken);
-                (deltas, chunk) = (new Dictionary<string, long>(StringComparer.Ordinal), []);
+                foreach (var dimension in e.Event.Dimensions)
+                {
+                    var values = summaries[dimension[0]].Values;
+                    var slot = UptakeSummaries.Slot(values, dimension[1]);
+                    if (!values.TryGetValue(slot, out var counts))
+                    {
+                        values[slot] = counts = new ValueCounts();
+                    }
+
+                    foreach (var step in e.Steps)
+                    {
+                        counts.Add(step.Metric, 1);
+                    }
+                }
             }
 
-            chunk.Add(e);
-            foreach (var key in keys)
+            var actions = summaries.Select(s => s.Value.Stored is { } stored
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, UptakeSummaries.Write(partition, s.Key, s.Value.Values), stored.ETag)
+                : new TableTransactionAction(TableTransactionActionType.Add, UptakeSummaries.Write(partition, s.Key, s.Value.Values))).ToList();
+            actions.AddRange(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new AppliedEventEntity
             {
-                deltas[key] = deltas.GetValueOrDefault(key) + 1;
-            }
+                PartitionKey = partition,
+                RowKey = UptakeKeys.Applied(Outbox.IdOf(e.Row)),
+                OutboxPartition = e.Row.PartitionKey,
+                OutboxRow = e.Row.RowKey,
+                AppliedAt = now,
+            })));
+            await table.SubmitTransactionAsync(actions, cancellationToken);
         }
-
-        await SubmitAsync(table, partition, current, deltas, chunk, now, cancellationToken);
     }
 
-    private static async Task SubmitAsync(TableClient table, string partition, Dictionary<string, UptakeEntity> current,
-        Dictionary<string, long> deltas, List<Claimed> chunk, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, (TableEntity? Stored, Dictionary<string, ValueCounts> Values)>> ReadSummariesAsync(
+        TableClient table, string partition, List<string> dimensions, CancellationToken cancellationToken)
     {
-        var actions = deltas.Select(d => current.TryGetValue(d.Key, out var counter)
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace,
-                new UptakeEntity { PartitionKey = partition, RowKey = d.Key, Count = counter.Count + d.Value }, counter.ETag)
-            : new TableTransactionAction(TableTransactionActionType.Add,
-                new UptakeEntity { PartitionKey = partition, RowKey = d.Key, Count = d.Value })).ToList();
-        actions.AddRange(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new AppliedEventEntity
+        var read = await Task.WhenAll(dimensions.Select(async dimension =>
         {
-            PartitionKey = partition,
-            RowKey = UptakeKeys.Applied(Outbox.IdOf(e.Row)),
-            OutboxPartition = e.Row.PartitionKey,
-            OutboxRow = e.Row.RowKey,
-            AppliedAt = now,
-        })));
-        await table.SubmitTransactionAsync(actions, cancellationToken);
-    }
-
-    private static async Task<Dictionary<string, UptakeEntity>> ReadCountersAsync(TableClient table, string partition, CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<string, UptakeEntity>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"c|"} and RowKey lt {"c}"}");
-        await foreach (var row in table.QueryAsync<UptakeEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-        {
-            rows[row.RowKey] = row;
-        }
-
-        return rows;
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, UptakeSummaries.Row(dimension), cancellationToken: cancellationToken);
+            var stored = found.HasValue ? found.Value : null;
+            return (dimension, stored, values: UptakeSummaries.Read(stored));
+        }));
+        return read.ToDictionary(r => r.dimension, r => (r.stored, r.values), StringComparer.Ordinal);
     }
 
     private static async Task<HashSet<string>> ReadAppliedAsync(TableClient table, string partition, CancellationToken cancellationToken)

@@ -67,96 +67,84 @@ public sealed record BreakdownCounts(string Value, UptakeCounts Counts);
 public sealed record MonthUptake(string Tenant, string Month, UptakeCounts Totals, IReadOnlyList<BreakdownCounts> Breakdown);
 
 /// <summary>
-/// Reads uptake reports from the summary rows: one keyed range read per month and tenant, whatever
-/// the number of users, the months in parallel. Sign-ups, active users and sign-ins belong to the
-/// month they happened in; the funnel belongs to the month of sign-up (the cohort). A month read is
-/// kept for <see cref="CacheFor"/> (or until this instance's drain counts into it), so the dashboard's
-/// reports and repeated views read each month once.
+/// Reads uptake reports from the summary rows (<see cref="UptakeSummaries"/>): per month one point
+/// read for the totals and one for the breakdown, whatever the number of users or values, the months
+/// in parallel. Sign-ups, active users and sign-ins belong to the month they happened in; the funnel
+/// belongs to the month of sign-up (the cohort). A summary read is kept for <see cref="CacheFor"/>
+/// (or until this instance's drain counts into its month), so the dashboard's reports and repeated
+/// views read each one once.
 /// </summary>
 public sealed class UptakeReports(TableStore tables, TimeProvider time)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
-    private const int MaxCachedMonths = 10_000;
+    private const int MaxCached = 10_000;
 
-    private readonly ConcurrentDictionary<string, (DateTimeOffset ReadAt, Task<MonthCounters> Rows)> _months = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Partition, string Dimension), (DateTimeOffset ReadAt, Task<Dictionary<string, ValueCounts>> Values)> _cache = new();
 
     public async Task<IReadOnlyList<MonthUptake>> ReadAsync(Tenant tenant, ReportQuery query, CancellationToken cancellationToken)
     {
         var months = query.Months().ToList();
-        var read = await Task.WhenAll(months.Select(m => MonthAsync(UptakeKeys.Partition(tenant.Id, m.Year, m.Month)).WaitAsync(cancellationToken)));
-        return months.Select((month, i) =>
-        {
-            var counters = read[i];
-            var totals = counters.TryGetValue((Dimensions.Total, ""), out var t) ? Counts(t) : Counts([]);
-            var breakdown = query.By is null
+        var partitions = months.Select(m => UptakeKeys.Partition(tenant.Id, m.Year, m.Month)).ToList();
+        var totals = Task.WhenAll(partitions.Select(p => SummaryAsync(p, Dimensions.Total)));
+        var breakdowns = query.By is { } by ? Task.WhenAll(partitions.Select(p => SummaryAsync(p, by))) : null;
+        var total = await totals.WaitAsync(cancellationToken);
+        var breakdown = breakdowns is null ? null : await breakdowns.WaitAsync(cancellationToken);
+        return months.Select((month, i) => new MonthUptake(tenant.Id, month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            total[i].TryGetValue("", out var t) ? Counts(t) : Counts(new ValueCounts()),
+            breakdown is null
                 ? []
-                : counters.Where(c => c.Key.Dimension == query.By)
-                    .Select(c => new BreakdownCounts(c.Key.Value, Counts(c.Value)))
+                : breakdown[i].Select(v => new BreakdownCounts(v.Key, Counts(v.Value)))
                     .OrderByDescending(b => b.Counts.ActiveUsers).ThenByDescending(b => b.Counts.SignUps).ThenBy(b => b.Value, StringComparer.Ordinal)
-                    .ToList();
-            return new MonthUptake(tenant.Id, month.ToString("yyyy-MM", CultureInfo.InvariantCulture), totals, breakdown);
-        }).ToList();
+                    .ToList())).ToList();
     }
 
     /// <summary>Forgets what was read of these months (the drain just counted into them).</summary>
     public void Invalidate(IEnumerable<string> partitions)
     {
-        foreach (var partition in partitions)
+        var gone = partitions.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in _cache.Keys.Where(k => gone.Contains(k.Partition)))
         {
-            _months.TryRemove(partition, out _);
+            _cache.TryRemove(key, out _);
         }
     }
 
-    private Task<MonthCounters> MonthAsync(string partition)
+    private Task<Dictionary<string, ValueCounts>> SummaryAsync(string partition, string dimension)
     {
         var now = time.GetUtcNow();
-        if (_months.TryGetValue(partition, out var cached) && now - cached.ReadAt < CacheFor && !cached.Rows.IsFaulted && !cached.Rows.IsCanceled)
+        if (_cache.TryGetValue((partition, dimension), out var cached) && now - cached.ReadAt < CacheFor
+            && !cached.Values.IsFaulted && !cached.Values.IsCanceled)
         {
-            return cached.Rows;
+            return cached.Values;
         }
 
-        if (_months.Count >= MaxCachedMonths)
+        if (_cache.Count >= MaxCached)
         {
-            _months.Clear();
+            _cache.Clear();
         }
 
         // Shared by the callers that arrive meanwhile, so it does not take one caller's cancellation.
-        var rows = ReadMonthAsync(partition);
-        _months[partition] = (now, rows);
-        return rows;
+        var values = ReadSummaryAsync(partition, dimension);
+        _cache[(partition, dimension)] = (now, values);
+        return values;
     }
 
-    private async Task<MonthCounters> ReadMonthAsync(string partition)
+    private async Task<Dictionary<string, ValueCounts>> ReadSummaryAsync(string partition, string dimension)
     {
         var table = await tables.GetAsync(Table.Uptake);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {"c|"} and RowKey lt {"c}"}");
-        var counters = new MonthCounters();
-        await foreach (var row in table.QueryAsync<UptakeEntity>(filter, maxPerPage: 1000, select: ["RowKey", "Count"]))
-        {
-            var parts = row.RowKey.Split('|');
-            var key = (parts[1], parts[2]);
-            if (!counters.TryGetValue(key, out var metrics))
-            {
-                counters[key] = metrics = [];
-            }
-
-            metrics[parts[3]] = row.Count;
-        }
-
-        return counters;
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, UptakeSummaries.Row(dimension));
+        return UptakeSummaries.Read(found.HasValue ? found.Value : null);
     }
 
-    private static UptakeCounts Counts(Dictionary<string, long> m) => new(
-        Get(m, Metrics.SignUps), Get(m, Metrics.ActiveUsers), Get(m, Metrics.SignIns), Get(m, Metrics.SignUps),
-        Get(m, Metrics.Member), Get(m, Metrics.PartnersLinked), Get(m, Metrics.Ready), Median(m));
+    private static UptakeCounts Counts(ValueCounts c) => new(
+        Get(c, Metrics.SignUps), Get(c, Metrics.ActiveUsers), Get(c, Metrics.SignIns), Get(c, Metrics.SignUps),
+        Get(c, Metrics.Member), Get(c, Metrics.PartnersLinked), Get(c, Metrics.Ready), Median(c.DaysToReady));
 
-    private static long Get(Dictionary<string, long> metrics, string metric) => metrics.GetValueOrDefault(metric);
+    private static long Get(ValueCounts counts, string metric) => counts.Metrics.GetValueOrDefault(metric);
 
-    /// <summary>The exact median of the days-to-ready histogram.</summary>
-    public static double? Median(IReadOnlyDictionary<string, long> metrics)
+    /// <summary>The exact median of a days-to-ready histogram (days → people).</summary>
+    public static double? Median(IReadOnlyDictionary<int, long> daysToReady)
     {
-        var histogram = metrics.Where(m => m.Key.StartsWith("days", StringComparison.Ordinal) && m.Value > 0)
-            .Select(m => (Days: int.Parse(m.Key[4..], CultureInfo.InvariantCulture), m.Value)).OrderBy(h => h.Days).ToList();
+        var histogram = daysToReady.Where(d => d.Value > 0).Select(d => (Days: d.Key, d.Value)).OrderBy(h => h.Days).ToList();
         var n = histogram.Sum(h => h.Value);
         if (n == 0)
         {
@@ -181,6 +169,3 @@ public sealed class UptakeReports(TableStore tables, TimeProvider time)
         return (At((n - 1) / 2) + At(n / 2)) / 2;
     }
 }
-
-/// <summary>One month's counters by (dimension, value), then metric.</summary>
-public sealed class MonthCounters : Dictionary<(string Dimension, string Value), Dictionary<string, long>>;

@@ -6,15 +6,10 @@ using Onboarding.Storage;
 namespace Onboarding.Uptake;
 
 /// <summary>
-/// A counter of the uptake table (partition = tenant and month): <c>c|{dimension}|{value}|{metric}</c>.
-/// The table holds only summary rows, whatever the number of users, and for a quarter of an hour the
+/// The uptake table (partition = tenant and month) holds summary rows only (<see cref="UptakeSummaries"/>:
+/// one per dimension, whatever the number of users), and for a quarter of an hour the
 /// <see cref="AppliedEventEntity"/> rows of the events just counted.
 /// </summary>
-public sealed class UptakeEntity : TableRow
-{
-    public long Count { get; set; }
-}
-
 /// <summary>
 /// <c>e|{event id}</c> in a counter partition, added in the same transaction as the event's counts:
 /// the proof that the event is counted, so a drain repeated after a crash or a lost answer skips it.
@@ -66,10 +61,6 @@ public static class UptakeKeys
         $"{tenantId}_{at.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture)}";
 
     public static string Partition(string tenantId, int year, int month) => $"{tenantId}_{year:D4}{month:D2}";
-
-    // '|' separates the parts; a value holding one (an odd institution name) cannot split a key.
-    public static string Counter(string dimension, string value, string metric) =>
-        $"c|{dimension}|{value.Replace('|', '/')}|{metric}";
 
     public static string ActiveMarker(string userHash) => $"a|{userHash}";
 

@@ -68,9 +68,14 @@ public sealed class ReportTableTests
     [InlineData(new[] { 1, 10 }, new long[] { 2, 2 }, 5.5)]
     public void Median_OfTheDaysHistogram_IsExact(int[] days, long[] counts, double expected)
     {
-        var histogram = days.Zip(counts).ToDictionary(p => Metrics.DaysToReady(p.First), p => p.Second);
-        histogram["signups"] = 99; // other metrics are ignored
+        var values = new ValueCounts();
+        foreach (var (day, count) in days.Zip(counts))
+        {
+            values.Add(Metrics.DaysToReady(day), count);
+        }
 
-        Assert.Equal(expected, UptakeReports.Median(histogram));
+        values.Add(Metrics.SignUps, 99); // other metrics go elsewhere
+
+        Assert.Equal(expected, UptakeReports.Median(values.DaysToReady));
     }
 }
