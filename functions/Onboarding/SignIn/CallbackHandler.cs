@@ -64,7 +64,8 @@ public sealed partial class CallbackHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogSignInFailed(tenant.Id, ApiError.Internal.Code, e.GetType().Name);
+            var code = e is Azure.RequestFailedException or AggregateException ? ApiError.StorageUnavailable.Code : ApiError.Internal.Code;
+            LogSignInFailed(tenant.Id, code, e.GetType().Name);
             throw;
         }
     }

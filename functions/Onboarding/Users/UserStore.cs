@@ -30,8 +30,8 @@ public sealed record UserRead(UserEntity? Entity);
 /// <summary>Reads and writes user records. Every update is guarded by the entity's ETag.</summary>
 public sealed class UserStore(TableStore tables, TimeProvider time)
 {
-    /// <summary>Enough for a dozen browsers of one person at once; past it, a 503 (try again), never a 500.</summary>
-    private const int MaxAttempts = 16;
+    /// <summary>Enough for a few dozen browsers of one person at once; past it, a 503 (try again), never a 500.</summary>
+    private const int MaxAttempts = 32;
 
     public async Task<UserRecord?> FindAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
         (await FindEntityAsync(tenantId, userId, cancellationToken))?.ToRecord();
@@ -100,7 +100,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
             catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
                 // Someone else wrote (or erased) first: read again and apply this sign-in on top.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 10 + 20 * attempt)), cancellationToken); // back-off, not logic time
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, Math.Min(200, 10 + 15 * attempt))), cancellationToken); // back-off, not logic time
             }
         }
     }
