@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Users;
 
@@ -153,6 +154,31 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
         using var typed = await GetAsync(staff, "api/tenants/demo/" + path.Replace("{bob}", BobId, StringComparison.Ordinal), "none");
         Assert.Equal(HttpStatusCode.OK, typed.StatusCode);
         Assert.Equal(audited + 1, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task ALookAlikeEmail_IsShownDirectionIsolated_AndFlagged()
+    {
+        const string lookAlike = "\u0430lice@vito.be"; // a Cyrillic а
+        var id = UserIds.For("https://seed.example", "look-alike");
+        var users = Service.Table("users");
+        await users.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        await users.UpsertEntityAsync(new UserEntity
+        {
+            PartitionKey = UserEntity.PartitionOf("demo", id), RowKey = id, Issuer = "https://seed.example", Subject = "look-alike",
+            Email = lookAlike, FirstSignInAt = DateTimeOffset.UtcNow, LastSignInAt = DateTimeOffset.UtcNow, SignInCount = 1,
+            ExpiresAt = DateTimeOffset.UtcNow.AddDays(30),
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        await Service.Services.GetRequiredService<Onboarding.Privacy.EmailIndex>().AddAsync("demo", lookAlike, id, TestContext.Current.CancellationToken);
+        using var browser = await SignInAsStaffAsync();
+
+        using var found = await GetStaffPageAsync(browser, "email=" + Uri.EscapeDataString(lookAlike), "same-origin");
+
+        var html = await found.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Matches("<bdi>(\u0430|&#x430;)lice@vito.be</bdi>", html); // written as is or as a character reference
+        Assert.Contains("mixed scripts", html, StringComparison.Ordinal);
+        using var genuine = await GetStaffPageAsync(browser, "email=" + Uri.EscapeDataString(BobEmail), "same-origin");
+        Assert.DoesNotContain("mixed scripts", await genuine.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     /// <summary>A browser (HTML) with carol's staff session of demo.</summary>
