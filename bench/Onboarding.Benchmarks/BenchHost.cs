@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Onboarding.LocalHost;
 using Onboarding.SignIn;
@@ -34,8 +35,10 @@ internal sealed record BenchEnvironment(string Storage, string Idp, string Partn
 /// the Functions app, on a loopback port, with its own table prefix, tenant "demo" on the development
 /// provider with the Terrascope-like partner. Every storage request is metered (<see cref="StorageMeter"/>),
 /// every request to it gets a <see cref="RequestScope"/>, and warnings and errors it logs are counted.
-/// Timers other than the uptake drain are off: they run on fixed schedules (03:00, every 10 and 15
-/// minutes) that would land in one run and not the next.
+/// Its timers are off: the purge, sign-in state clean-up and partner re-checks run on fixed schedules
+/// (03:00, every 10 and 15 minutes) that would land in one run and not the next; the uptake drain (every
+/// 15 s) is run by the benchmark itself between measurements, so that one host's drain never lands in
+/// the other's figures (both share Azurite's one thread) and its cost is measured on its own.
 /// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
@@ -96,6 +99,7 @@ internal sealed class BenchHost : IAsyncDisposable
             ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
             ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
             ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
+            ["AzureWebJobs.DrainUptake.Disabled"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
@@ -106,6 +110,8 @@ internal sealed class BenchHost : IAsyncDisposable
         var app = LocalFunctionHost.Build([], settings, services =>
         {
             services.RemoveAll<ILoggerProvider>(); // no console: stdout is the results table
+            // No console lifetime: Ctrl-C or SIGTERM end the benchmark process, not only its hosts.
+            services.AddSingleton<IHostLifetime, ProcessLifetime>();
             services.AddSingleton<ILoggerProvider>(logs);
             services.AddSingleton(options);
             services.AddSingleton<IStartupFilter>(new ScopeStartupFilter(meter));
@@ -163,6 +169,14 @@ internal sealed class BenchHost : IAsyncDisposable
         await _app.DisposeAsync();
         File.Delete(_tenantsFile);
     }
+}
+
+/// <summary>A host lifetime that leaves the process's signals alone: the benchmark owns the process.</summary>
+internal sealed class ProcessLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Counts what the service logs at Warning and above, keeping the first few messages of each kind.</summary>

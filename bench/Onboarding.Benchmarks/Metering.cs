@@ -27,8 +27,31 @@ internal sealed class RequestScope(string label, bool capture)
 {
     public string Label { get; } = label;
     public bool Capture { get; } = capture;
+    /// <summary>The requests themselves, kept only when capturing (a scope can outlive its work: an HTTP
+    /// connection opened within it keeps its execution context, and with it this scope).</summary>
     public ConcurrentQueue<StorageCall> Storage { get; } = new();
     public ConcurrentQueue<ProviderCall> Provider { get; } = new();
+    private int _requests;
+    private int _failed;
+
+    public int Requests => _requests;
+
+    /// <summary>Requests answered 400 or above (a 404 of a delete of nothing, a 412 of a lost ETag race).</summary>
+    public int Failed => _failed;
+
+    public void Record(StorageCall call)
+    {
+        Interlocked.Increment(ref _requests);
+        if (call.Status >= 400)
+        {
+            Interlocked.Increment(ref _failed);
+        }
+
+        if (Capture)
+        {
+            Storage.Enqueue(call);
+        }
+    }
     public TimeSpan Elapsed { get; set; }
     public int Status { get; set; }
 
@@ -85,10 +108,7 @@ internal sealed partial class StorageMeter(HostMeter meter, string tablePrefix) 
         var call = new StorageCall(table, operation, message.Request.Method.Method, message.Request.Uri.ToUri(), body,
             Stopwatch.GetElapsedTime(started), message.HasResponse ? message.Response.Status : 0);
         meter.Count(scope?.Label ?? HostMeter.Background, call.Key);
-        if (scope is not null)
-        {
-            scope.Storage.Enqueue(call);
-        }
+        scope?.Record(call);
     }
 
     private (string Table, string Operation, string? Body) Classify(Request request, bool keepBody)
@@ -165,7 +185,10 @@ internal sealed class ProviderTimer : DelegatingHandler
                 : path.EndsWith("/userinfo", StringComparison.Ordinal) ? "userinfo"
                 : path.EndsWith("/certs", StringComparison.Ordinal) ? "jwks"
                 : path.Contains("well-known", StringComparison.Ordinal) ? "discovery" : "other";
-            RequestScope.Current.Value?.Provider.Enqueue(new ProviderCall(kind, Stopwatch.GetElapsedTime(started)));
+            if (RequestScope.Current.Value is { Capture: true } scope)
+            {
+                scope.Provider.Enqueue(new ProviderCall(kind, Stopwatch.GetElapsedTime(started)));
+            }
         }
     }
 }
