@@ -88,6 +88,12 @@ internal sealed class BenchHost : IAsyncDisposable
             ["Onboarding:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
             ["Onboarding:TenantsFile"] = tenantsFile,
             ["Onboarding:CheckTenantsAtStart"] = "false",
+            // Every simulated person comes from 127.0.0.1: the per-client limits (RateLimitTests
+            // prove them) would measure the limiter, not the service.
+            ["RateLimits:LoginsPerClientPerMinute"] = "100000",
+            ["RateLimits:StaffLoginsPerClientPerMinute"] = "100000",
+            ["RateLimits:LoginsPerTenantPerSecond"] = "1000000",
+            ["RateLimits:RefusedTokensPerClientPerMinute"] = "100000",
             ["Storage:ConnectionString"] = env.Storage,
             ["Storage:TablePrefix"] = prefix,
             ["Privacy:HmacSecret"] = env.HmacSecret,

@@ -40,11 +40,8 @@ public sealed class ReportCostTests
     [Fact]
     public async Task DrainingFortySignUps_WritesTheCountersInOneTransaction_AndReadsNoUser()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
-        var counter = new RequestCounter();
-        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }], time: clock,
-            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
-            services: s => s.AddSingleton(CountingOptions(counter)));
+        var (clock, counter) = (new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero)), new RequestCounter());
+        await using var service = await CountedServiceAsync(clock, counter);
         var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
         await RecordAsync(service, tenant, 1);
         await service.DrainUptakeAsync(); // warm: every table exists
@@ -66,11 +63,8 @@ public sealed class ReportCostTests
     [Fact]
     public async Task AReportReadTwice_ReadsStorageOnce_UntilTheDrainCountsIntoIt()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
-        var counter = new RequestCounter();
-        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }], time: clock,
-            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
-            services: s => s.AddSingleton(CountingOptions(counter)));
+        var (clock, counter) = (new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero)), new RequestCounter());
+        await using var service = await CountedServiceAsync(clock, counter);
         var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
         var reports = service.Services.GetRequiredService<UptakeReports>();
         var query = ReportQuery.Parse("2025-04", "2026-03", null, clock.GetUtcNow());
@@ -99,6 +93,12 @@ public sealed class ReportCostTests
         await reports.ReadAsync(tenant, query, TestContext.Current.CancellationToken);
         Assert.Equal(12, counter.Count - before);
     }
+
+    /// <summary>A service of tenant "big" whose storage requests are counted, the drain left to the test.</summary>
+    private static Task<ServiceHost> CountedServiceAsync(FakeTimeProvider clock, RequestCounter counter) =>
+        ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }], time: clock,
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
+            services: s => s.AddSingleton(CountingOptions(counter)));
 
     /// <summary>First sign-ins recorded through the real store with their counting, as the callback does.</summary>
     private static async Task RecordAsync(ServiceHost service, Tenant tenant, int count, int from = 0)
