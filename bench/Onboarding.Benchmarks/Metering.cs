@@ -224,7 +224,24 @@ internal sealed class HostMeter
 
     public void Keep(string id, RequestScope scope) => _captured[id] = scope;
 
-    public RequestScope? Captured(string id) => _captured.TryRemove(id, out var scope) ? scope : null;
+    /// <summary>
+    /// The scope of a captured request. The middleware files it when the request's pipeline returns,
+    /// which can be just after the client has read the whole answer: so wait a little for it.
+    /// </summary>
+    public async Task<RequestScope?> CapturedAsync(string id)
+    {
+        for (var wait = 0; wait < 2000; wait++)
+        {
+            if (_captured.TryRemove(id, out var scope))
+            {
+                return scope;
+            }
+
+            await Task.Delay(1);
+        }
+
+        return null;
+    }
 
     public Snapshot Take() => new(new Dictionary<(string, string), long>(_storage), new Dictionary<string, long>(_units));
 
