@@ -30,6 +30,8 @@ public sealed record UserRead(UserEntity? Entity);
 /// <summary>Reads and writes user records. Every update is guarded by the entity's ETag.</summary>
 public sealed class UserStore(TableStore tables, TimeProvider time)
 {
+    private readonly Common.KeyedLocks turns = new();
+
     /// <summary>Enough for a few dozen browsers of one person at once; past it, a 503 (try again), never a 500.</summary>
     private const int MaxAttempts = 32;
 
@@ -56,10 +58,14 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         var partition = UserEntity.PartitionOf(tenantId, profile.UserId);
+        // One person's sign-ins at once (several tabs, a script) take turns here rather than race.
+        using var turn = await turns.TakeAsync(partition + "/" + profile.UserId, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
-            var entity = attempt == 1 && known is not null ? known.Entity : await ReadAsync(table, partition, profile.UserId, cancellationToken);
+            var entity = attempt == 1 && known is not null && !turn.Waited
+                ? known.Entity
+                : await ReadAsync(table, partition, profile.UserId, cancellationToken);
             var before = entity?.ToRecord();
             try
             {
