@@ -212,7 +212,7 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
         report.Add("1", $"repeat sign-in (alice, {SmallName} users): the callback request vs its raw calls replayed",
             $"callback p50 {Report.Ms(Stats.P50(callback))} (p95 {Report.Ms(Stats.P95(callback))}) vs raw p50 {Report.Ms(Stats.P50(rawTotal))} "
             + $"(p95 {Report.Ms(Stats.P95(rawTotal))}), {iterations} each, alternating which goes first.\n"
-            + "raw = the same calls one after another from a bare client, no service code between them: the attempt read and consume, "
+            + "raw = the same calls one after another from a bare client, no service code between them: the state marked used, "
             + "code exchange and userinfo at the dev provider (with a fresh code and attempt from a second login), then the storage requests "
             + $"the callback sent, replayed through the SDK ({Report.Calls(calls)})",
             Report.X(ratio), "≤ 1.0×", ratio <= 1.0);
