@@ -96,20 +96,24 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         UserRecord? current, CancellationToken cancellationToken)
     {
         var writes = new List<Task>();
-        if (current is null || ExpiryIndex.Partition(tenant.Id, current.ExpiresAt, profile.UserId) != ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId))
+        var emailChanged = profile.Email is { } email && (current?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email));
+        var aliasChanged = aliasKey is not null && current?.AliasKey != aliasKey;
+        // The expiry entry names the index keys, so it is written again when one of them changes.
+        if (current is null || emailChanged || aliasChanged
+            || ExpiryIndex.Partition(tenant.Id, current.ExpiresAt, profile.UserId) != ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId))
         {
             writes.Add(expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt,
                 profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, cancellationToken));
         }
 
-        if (profile.Email is { } email && (current?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email)))
+        if (emailChanged)
         {
-            writes.Add(emails.AddAsync(tenant.Id, email, profile.UserId, cancellationToken));
+            writes.Add(emails.AddAsync(tenant.Id, profile.Email!, profile.UserId, cancellationToken));
         }
 
-        if (aliasKey is not null && current?.AliasKey != aliasKey)
+        if (aliasChanged)
         {
-            writes.Add(aliases.AddAsync(tenant.Id, aliasKey, profile.UserId, cancellationToken));
+            writes.Add(aliases.AddAsync(tenant.Id, aliasKey!, profile.UserId, cancellationToken));
         }
 
         return Task.WhenAll(writes);
