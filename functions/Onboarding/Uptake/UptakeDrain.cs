@@ -37,8 +37,17 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
         var total = 0;
         foreach (var tenant in tenants.All)
         {
-            total += await DrainTenantAsync(tenant.Id, cancellationToken);
-            await SweepAppliedAsync(tenant.Id, cancellationToken);
+            try
+            {
+                total += await DrainTenantAsync(tenant.Id, cancellationToken);
+                await SweepAppliedAsync(tenant.Id, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One tenant's fault (storage, a conflict past every retry) does not stop the others;
+                // its rows stay in the outbox for the next run, which counts them once.
+                LogTenantFailed(tenant.Id, e.GetType().Name);
+            }
         }
 
         return total;
@@ -255,6 +264,9 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
     }
 
     private sealed record Claimed(OutboxEntity Row, UptakeEvent Event, List<CountStep> Steps);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Uptake drain of tenant {Tenant} failed ({Error}); its outbox rows wait for the next run")]
+    private partial void LogTenantFailed(string tenant, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Uptake drain of tenant {Tenant}: {Count} outbox rows counted")]
     private partial void LogDrained(string tenant, int count);
