@@ -66,6 +66,7 @@ public static class ServiceRegistration
         services.AddSingleton<BrowserBindings>();
         services.AddSingleton<LoginStarter>();
         services.AddSingleton<ProviderSignOut>();
+        services.AddSingleton<TokenRevocation>();
         services.AddSingleton<CallbackHandler>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SignInRecorder>();

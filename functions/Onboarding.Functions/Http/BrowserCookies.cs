@@ -26,7 +26,7 @@ namespace Onboarding.Functions.Http;
 /// there the names lack it, which is the one documented difference from production.</para>
 /// <para>Names carry the tenant, so a browser can hold sessions of two platforms at once.</para>
 /// </remarks>
-public sealed class BrowserCookies(IOptions<SignInOptions> options)
+public sealed class BrowserCookies(IOptions<SignInOptions> options, TimeProvider time)
 {
     private bool Secure => options.Value.SecureCookies;
 
@@ -48,8 +48,9 @@ public sealed class BrowserCookies(IOptions<SignInOptions> options)
 
     public string? ReadStaff(HttpRequest request, string tenantId) => Read(request, "staff", tenantId);
 
+    /// <summary>Kept as long as the session lasts (at most an hour, never past its access token).</summary>
     public void WriteStaff(HttpResponse response, StaffSession session) =>
-        Write(response, "staff", session.TenantId, session.Value, StaffSessions.Lifetime);
+        Write(response, "staff", session.TenantId, session.Value, session.ExpiresAt - time.GetUtcNow());
 
     /// <summary>Ends both sessions of this tenant in this browser.</summary>
     public void ClearSessions(HttpResponse response, string tenantId)

@@ -31,7 +31,7 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
                     throw new OnboardingException(ApiError.PermissionsInsufficient, "Your account has no staff role on this platform.");
                 }
 
-                cookies.WriteStaff(request.HttpContext.Response, staffSessions.Issue(tenant, staff.ActorId, staff.Roles));
+                cookies.WriteStaff(request.HttpContext.Response, staffSessions.Issue(tenant, staff.ActorId, staff.AccessToken, staff.AccessTokenExpiresAt));
                 return SignInResponses.SeeOther(request, Routes.Staff(tenant));
             }
 

@@ -9,12 +9,13 @@ using Onboarding.Users;
 
 namespace Onboarding.Functions.SignIn;
 
-public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSessions, ProviderSignOut provider,
+public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSessions, StaffAuthenticator staffAuthenticator, ProviderSignOut provider,
     BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>
     /// Sign-out (the form on every page of a signed-in person or staff member): ends the service's
-    /// sessions of this tenant in this browser, then the provider's session where it offers that.
+    /// sessions of this tenant in this browser (a staff session everywhere: its access token is revoked),
+    /// then the provider's session where it offers that.
     /// </summary>
     /// <remarks>A POST with the session's anti-forgery token, so another site cannot sign people out:
     /// without a session (a forged POST carries no Lax cookie) nothing is cleared.</remarks>
@@ -39,6 +40,11 @@ public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSe
                 // No session came with the form (a cross-site POST carries no Lax cookie): clear nothing,
                 // or another site could sign people out; show the signed-out page, which offers sign-in.
                 return SignInResponses.SeeOther(request, Routes.SignedOut(tenant));
+            }
+
+            if (staff is not null)
+            {
+                await staffAuthenticator.EndSessionAsync(staff, cancellationToken);
             }
 
             cookies.ClearSessions(request.HttpContext.Response, tenant);

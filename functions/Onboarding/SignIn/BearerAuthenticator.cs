@@ -38,13 +38,22 @@ public sealed partial class BearerAuthenticator(
 
     // Bounded: a flood of distinct tokens (accepted or refused) cannot grow the service's memory.
     // Entries are claims of at most 64 KiB (ProviderClient) or a refusal marker.
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 20_000 });
+    // The cache reads the service's clock, so the bounds above hold under a test's fake clock too.
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 20_000, Clock = new CacheClock(time) });
     private static readonly object Refused = new();
 
-    public async Task<BearerCaller> AuthenticateAsync(string tenantId, string? authorization, CancellationToken cancellationToken)
+    public Task<BearerCaller> AuthenticateAsync(string tenantId, string? authorization, CancellationToken cancellationToken)
     {
         var tenant = tenants.Get(tenantId);
-        var token = TokenFrom(tenant, authorization);
+        return ValidateAsync(tenant, TokenFrom(tenant, authorization), cancellationToken);
+    }
+
+    /// <summary>
+    /// The claims for a token the service already holds (a staff session's): the same checks and the
+    /// same cache as a bearer header, so the answer is never older than <see cref="MaxCacheTime"/>.
+    /// </summary>
+    public async Task<BearerCaller> ValidateAsync(Tenant tenant, string token, CancellationToken cancellationToken)
+    {
         var key = (tenant.Id, Secrets.Sha256(token));
         if (_cache.TryGetValue(key, out object? cached))
         {
@@ -78,6 +87,21 @@ public sealed partial class BearerAuthenticator(
         }
 
         return new BearerCaller(tenant, claims);
+    }
+
+    /// <summary>
+    /// A token signed out here: refused from memory on this instance until <paramref name="until"/>
+    /// (its session's end), whatever the provider says. Other instances learn it from the provider
+    /// (revocation) within <see cref="MaxCacheTime"/>.
+    /// </summary>
+    public void Forget(Tenant tenant, string token, DateTimeOffset until)
+    {
+        var left = until - time.GetUtcNow();
+        _cache.Set((tenant.Id, Secrets.Sha256(token)), Refused, new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpirationRelativeToNow = left > RefusalCacheTime ? left : RefusalCacheTime,
+        });
     }
 
     public void Dispose() => _cache.Dispose();
@@ -145,6 +169,11 @@ public sealed partial class BearerAuthenticator(
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private sealed class CacheClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 
     /// <summary><c>1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="</c></summary>
     public static bool IsB64Token(string token)

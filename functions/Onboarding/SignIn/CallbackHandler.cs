@@ -24,7 +24,8 @@ public sealed record SignInResult(Tenant Tenant, RecordedSignIn? Recorded, Uri? 
 /// A sign-in for the staff page. It is not recorded as the person's own sign-in: staff at work
 /// are not uptake, and counting them would inflate the figures reported to funders.
 /// </summary>
-public sealed record StaffSignIn(string ActorId, IReadOnlySet<StaffRole> Roles);
+/// <param name="AccessToken">The staff sign-in's access token, which the staff session is checked with again.</param>
+public sealed record StaffSignIn(string ActorId, IReadOnlySet<StaffRole> Roles, string AccessToken, DateTimeOffset AccessTokenExpiresAt);
 
 /// <summary>
 /// Completes a login. Every check of SECURITY.md "At the callback" runs, in that order, before
@@ -131,12 +132,17 @@ public sealed partial class CallbackHandler(
         if (attempt.Purpose == LoginStarter.StaffPurpose)
         {
             return new SignInResult(tenant, null, null,
-                new StaffSignIn(profile.UserId, tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement"))));
+                new StaffSignIn(profile.UserId, tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement")),
+                    tokens.AccessToken!, AccessTokenExpiry(tenant, tokens, now)));
         }
 
         var recorded = await recorder.RecordAsync(tenant, profile, claims, SignInChannel.Callback, cancellationToken);
         return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
     }
+
+    /// <summary>When the access token expires: <c>expires_in</c> when the provider says, else the tenant's configured lifetime.</summary>
+    private static DateTimeOffset AccessTokenExpiry(Tenant tenant, Duende.IdentityModel.Client.TokenResponse tokens, DateTimeOffset now) =>
+        now + (tokens.ExpiresIn > 0 ? TimeSpan.FromSeconds(tokens.ExpiresIn) : tenant.AccessTokenLifetime);
 
     /// <summary>
     /// RFC 9207: the <c>iss</c> parameter must name this tenant's issuer, and must be there when the

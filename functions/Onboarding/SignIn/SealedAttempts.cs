@@ -1,9 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
+using Onboarding.Common;
 using Onboarding.Privacy;
 
 namespace Onboarding.SignIn;
@@ -34,49 +32,26 @@ public sealed class SealedAttempts(IOptions<PrivacyOptions> options)
     /// <summary>Far above any genuine state (a return address of 2,000 characters seals to about 3,100).</summary>
     public const int MaxStateLength = 4096;
 
-    private const string Version = "a1.";
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
+    private readonly SealedValues _sealed = new(Convert.FromBase64String(options.Value.HmacSecret), "login-attempt-state", "a1.");
 
-    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(options.Value.HmacSecret),
-        32, info: Encoding.UTF8.GetBytes("login-attempt-state"));
-
-    public string Seal(string tenantId, LoginAttempt attempt)
-    {
-        var plain = JsonSerializer.SerializeToUtf8Bytes(attempt);
-        var sealedBytes = new byte[NonceSize + plain.Length + TagSize];
-        var nonce = sealedBytes.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_key, TagSize);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize, plain.Length), sealedBytes.AsSpan(NonceSize + plain.Length), Encoding.UTF8.GetBytes(tenantId));
-        return Version + Base64UrlEncoder.Encode(sealedBytes);
-    }
+    public string Seal(string tenantId, LoginAttempt attempt) =>
+        _sealed.Seal(JsonSerializer.SerializeToUtf8Bytes(attempt), tenantId);
 
     /// <summary>The attempt a genuine state of this tenant holds; null for anything else.</summary>
     public LoginAttempt? Unseal(string tenantId, string? state)
     {
-        if (state is null || state.Length > MaxStateLength || !state.StartsWith(Version, StringComparison.Ordinal))
+        if (_sealed.Unseal(state, tenantId, MaxStateLength) is not { } plain)
         {
             return null;
         }
 
         try
         {
-            var sealedBytes = Base64UrlEncoder.DecodeBytes(state[Version.Length..]);
-            if (sealedBytes.Length < NonceSize + TagSize + 2)
-            {
-                return null;
-            }
-
-            var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
-            using var aes = new AesGcm(_key, TagSize);
-            aes.Decrypt(sealedBytes.AsSpan(0, NonceSize), sealedBytes.AsSpan(NonceSize, plain.Length),
-                sealedBytes.AsSpan(NonceSize + plain.Length), plain, Encoding.UTF8.GetBytes(tenantId));
             return JsonSerializer.Deserialize<LoginAttempt>(plain) is { Nonce.Length: > 0, CodeVerifier.Length: > 0, BrowserBinding.Length: > 0 } attempt
                 ? attempt
                 : null;
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or AuthenticationTagMismatchException or JsonException)
+        catch (JsonException)
         {
             return null;
         }

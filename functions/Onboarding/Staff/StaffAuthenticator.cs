@@ -20,6 +20,7 @@ public sealed partial class StaffAuthenticator(
     BearerAuthenticator bearer,
     IdentityResolver identities,
     StaffSessions sessions,
+    TokenRevocation revocation,
     ILogger<StaffAuthenticator> logger)
 {
     public async Task<StaffMember> AuthenticateAsync(string tenantId, string? authorization, string? sessionCookie,
@@ -58,13 +59,49 @@ public sealed partial class StaffAuthenticator(
         if (sessions.Read(sessionCookie) is { } session)
         {
             // A genuine session of another tenant is a known staff member in the wrong place.
-            return session.TenantId == tenant.Id
-                ? new StaffMember(tenant, session.ActorId, session.Roles, session)
-                : throw new OnboardingException(ApiError.PermissionsInsufficient);
+            if (session.TenantId != tenant.Id)
+            {
+                throw new OnboardingException(ApiError.PermissionsInsufficient);
+            }
+
+            var claims = await CurrentClaimsAsync(tenant, session, cancellationToken);
+            return new StaffMember(tenant, session.ActorId, tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement")), session);
         }
 
         throw new OnboardingException(ApiError.AuthenticationRequired);
     }
+
+    /// <summary>
+    /// Ends a staff session: refused on this instance from now on, and its access token revoked at the
+    /// provider (RFC 7009) where it offers that, which ends it on every other instance within a minute.
+    /// </summary>
+    public async Task EndSessionAsync(StaffSession session, CancellationToken cancellationToken)
+    {
+        var tenant = tenants.Get(session.TenantId);
+        bearer.Forget(tenant, session.AccessToken, session.ExpiresAt);
+        await revocation.RevokeAsync(tenant, session.AccessToken, cancellationToken);
+    }
+
+    /// <summary>
+    /// What the provider says now about the session's access token (at most a minute old): the roles
+    /// come from it, not from the sign-in, and a token the provider no longer accepts ends the session.
+    /// </summary>
+    private async Task<System.Text.Json.JsonElement> CurrentClaimsAsync(Tenant tenant, StaffSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await bearer.ValidateAsync(tenant, session.AccessToken, cancellationToken)).Claims;
+        }
+        catch (OnboardingException e) when (e.Error == ApiError.TokenInvalid)
+        {
+            LogSessionEnded(tenant.Id);
+            throw new OnboardingException(ApiError.AuthenticationRequired,
+                "Your staff session has ended (signed out, or your account changed at the login service). Sign in again.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff session in tenant {Tenant} ended: the provider no longer accepts its access token (signed out, revoked or expired)")]
+    private partial void LogSessionEnded(string tenant);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Staff access denied in tenant {Tenant}: {Right} not granted")]
     private partial void LogDenied(string tenant, string right);

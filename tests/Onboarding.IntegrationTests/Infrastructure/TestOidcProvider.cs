@@ -113,6 +113,15 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// </summary>
     public bool SubjectFromLoginHint { get; set; }
 
+    /// <summary>The <c>expires_in</c> of the access tokens the code exchange gives.</summary>
+    public int AccessTokenLifetimeSeconds { get; set; } = 3600;
+
+    /// <summary>Whether discovery names a revocation endpoint (RFC 7009).</summary>
+    public bool OffersRevocation { get; set; } = true;
+
+    /// <summary>Access tokens revoked (by the service at sign-out, or by a test): userinfo refuses them.</summary>
+    public System.Collections.Concurrent.ConcurrentBag<string> RevokedTokens { get; } = [];
+
     /// <summary>The <c>eduperson_entitlement</c> values userinfo gives the current subject.</summary>
     public string[] Entitlements { get; set; } = [];
 
@@ -146,6 +155,9 @@ public sealed class TestOidcProvider : IAsyncDisposable
         Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
         SubjectFromLoginHint = false;
         Entitlements = [];
+        OffersRevocation = true;
+        RevokedTokens.Clear();
+        AccessTokenLifetimeSeconds = 3600;
     }
 
     public static RsaSecurityKey NewKey(string? kid) => new(RSA.Create(2048)) { KeyId = kid };
@@ -179,7 +191,22 @@ public sealed class TestOidcProvider : IAsyncDisposable
             ["token_endpoint_auth_methods_supported"] = TokenEndpointAuthMethods,
             ["authorization_response_iss_parameter_supported"] = AdvertiseIssParameter,
             ["end_session_endpoint"] = EndSessionEndpoint,
+            ["revocation_endpoint"] = OffersRevocation ? $"{EndpointBase ?? Issuer}/revoke" : null,
         }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value)));
+
+        // RFC 7009: the client authenticates as at the token endpoint; unknown tokens are answered 200 too.
+        app.MapPost("/rp/revoke", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId}:{Uri.EscapeDataString(ClientSecret)}"));
+            if (request.Headers.Authorization != expected && !(form["client_id"] == ClientId && form["client_secret"] == ClientSecret))
+            {
+                return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+            }
+
+            RevokedTokens.Add(form["token"].ToString());
+            return Results.Ok();
+        });
 
         app.MapGet("/rp/logout", (HttpRequest request) => Results.Redirect(request.Query["post_logout_redirect_uri"].ToString()));
 
@@ -246,7 +273,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             {
                 access_token = "at-" + pending.Subject,
                 token_type = "Bearer",
-                expires_in = 3600,
+                expires_in = AccessTokenLifetimeSeconds,
                 id_token = IdToken(pending.Nonce, pending.Subject),
             });
         });
@@ -264,7 +291,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
             var subject = SubjectFromLoginHint && request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer at-", StringComparison.Ordinal)
                 ? auth["Bearer at-".Length..]
                 : Subject;
-            if (request.Headers.Authorization != $"Bearer at-{subject}")
+            if (request.Headers.Authorization != $"Bearer at-{subject}" || RevokedTokens.Contains($"at-{subject}"))
             {
                 return Results.StatusCode(UserInfoThrottlesUnknownTokens ? 429 : 401);
             }

@@ -35,7 +35,7 @@ public sealed class BrowserCookiesTests
         Assert.NotEqual(Cookies("https://x.example.org").Name("session", "demo"), Cookies("https://x.example.org").Name("session", "other"));
 
     private static BrowserCookies Cookies(string publicBaseUrl) =>
-        new(Options.Create(new SignInOptions { PublicBaseUrl = new Uri(publicBaseUrl), TenantsFile = "x" }));
+        new(Options.Create(new SignInOptions { PublicBaseUrl = new Uri(publicBaseUrl), TenantsFile = "x" }), TimeProvider.System);
 
     private static string SessionCookieHeader(string publicBaseUrl)
     {

@@ -50,9 +50,8 @@ public sealed class LookUpOriginTests
     public void LinkToken_BoundToTheSession_AndNotTheFormsAntiForgeryToken()
     {
         var sessions = new StaffSessions(Secret, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
-        var roles = new HashSet<StaffRole> { StaffRole.Support };
-        var session = sessions.Issue("demo", "carol", roles);
-        var another = sessions.Issue("demo", "carol", roles);
+        var session = sessions.Issue("demo", "carol", "at-carol", DateTimeOffset.UnixEpoch.AddHours(1));
+        var another = sessions.Issue("demo", "carol", "at-carol", DateTimeOffset.UnixEpoch.AddHours(1));
 
         var token = sessions.LinkToken(session);
 
