@@ -7,6 +7,7 @@ namespace Onboarding.Functions.Staff;
 public sealed record SupportUserBody(
     string UserId,
     string? Email,
+    bool? EmailVerified,
     string? Institution,
     string? Country,
     DateTimeOffset FirstSignInAt,
@@ -15,7 +16,7 @@ public sealed record SupportUserBody(
     DateTimeOffset ExpiresAt,
     StatusBody Status)
 {
-    public static SupportUserBody From(SupportUserView view) => new(view.User.UserId, view.User.Email, view.User.Institution,
+    public static SupportUserBody From(SupportUserView view) => new(view.User.UserId, view.User.Email, view.User.EmailVerified, view.User.Institution,
         view.User.Country, view.User.FirstSignInAt, view.User.LastSignInAt, view.User.SignInCount, view.User.ExpiresAt,
         StatusBody.From(view.Status));
 }

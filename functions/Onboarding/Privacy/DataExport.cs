@@ -22,6 +22,7 @@ public sealed record StoredRecord(
     string Issuer,
     string Subject,
     string? Email,
+    bool? EmailVerified,
     string? Institution,
     string? Country,
     DateTimeOffset FirstSignInAt,
@@ -50,7 +51,7 @@ public sealed class DataExport(UserStore users, EmailIndex emails, SubjectAliase
         var recheck = await rechecks.GetEntityIfExistsAsync<PartnerRecheckEntity>(tenant.Id, userId, cancellationToken: cancellationToken);
 
         return new PersonalData(tenant.Id, userId,
-            new StoredRecord(user.Issuer, user.Subject, user.Email, user.Institution, user.Country,
+            new StoredRecord(user.Issuer, user.Subject, user.Email, user.EmailVerified, user.Institution, user.Country,
                 user.FirstSignInAt, user.LastSignInAt, user.SignInCount, user.Status),
             user.ExpiresAt, (int)tenant.Retention.PersonalData.TotalDays, inEmailIndex, aliased,
             recheck.HasValue ? new PartnerRecheck(recheck.Value!.DueAt, recheck.Value.Until) : null,

@@ -22,7 +22,8 @@ public static partial class ProfileMapper
         var institution = InstitutionOf(Strings(claims, "eduperson_scoped_affiliation"));
         var country = CountryResolver.Resolve(
             tenant.CountryClaim is null ? null : Text(claims, tenant.CountryClaim), institution);
-        return new SignInProfile(tenant.Issuer, subject, EmailOf(claims), institution, country);
+        var email = EmailOf(claims);
+        return new SignInProfile(tenant.Issuer, subject, email, institution, country, email is null ? null : EmailVerifiedOf(claims, email));
     }
 
     private const int MaxSubjectLength = 256;
@@ -43,6 +44,33 @@ public static partial class ProfileMapper
 
         var at = email.IndexOf('@', StringComparison.Ordinal);
         return at > 0 && at == email.LastIndexOf('@') && at < email.Length - 1 && !email.Any(char.IsWhiteSpace) ? email : null;
+    }
+
+    /// <summary>
+    /// Whether the provider verified the email: <c>email_verified</c> (OIDC Core §5.1; a boolean, or the
+    /// string some providers send), or the address listed in Check-in's <c>voperson_verified_email</c>.
+    /// Null when the provider says nothing either way.
+    /// </summary>
+    public static bool? EmailVerifiedOf(JsonElement claims, string email)
+    {
+        if (Strings(claims, "voperson_verified_email").Any(v => string.Equals(v.Trim(), email, StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("email_verified", out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when string.Equals(StringOf(value), "true", StringComparison.OrdinalIgnoreCase) => true,
+            JsonValueKind.String when string.Equals(StringOf(value), "false", StringComparison.OrdinalIgnoreCase) => false,
+            _ => null,
+        };
     }
 
     private static bool IsPlain(string value) => !value.Any(c =>

@@ -54,6 +54,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
             profile = profile with
             {
                 Email = profile.Email ?? stored.Email,
+                EmailVerified = profile.Email is null ? stored.EmailVerified : profile.EmailVerified,
                 Institution = profile.Institution ?? stored.Institution,
                 Country = profile.Country ?? stored.Country,
             };
@@ -70,7 +71,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         // indexes hold (email, alias) changed, which takes the full path below.
         if (bearer && stored is not null
             && stored.LastSignInAt.UtcDateTime.Date == time.GetUtcNow().UtcDateTime.Date
-            && stored.Email == profile.Email && (aliasKey is null || stored.AliasKey == aliasKey)
+            && stored.Email == profile.Email && stored.EmailVerified == profile.EmailVerified && (aliasKey is null || stored.AliasKey == aliasKey)
             && await users.UpdateStatusAsync(tenant.Id, profile.UserId, (current, now) => StatusSteps.Merge(tenant, current, observed, now),
                 (before, after) => uptake.StatusChanged(tenant, before, after), new UserRead(stored), cancellationToken) is var (refreshed, _))
         {

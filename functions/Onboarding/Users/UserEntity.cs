@@ -19,6 +19,10 @@ public sealed class UserEntity : TableRow
     public string Issuer { get; set; } = "";
     public string Subject { get; set; } = "";
     public string? Email { get; set; }
+
+    /// <summary>Whether the provider said it verified <see cref="Email"/>; null when it said nothing.</summary>
+    public bool? EmailVerified { get; set; }
+
     public string? Institution { get; set; }
     public string? Country { get; set; }
     public DateTimeOffset FirstSignInAt { get; set; }
@@ -45,5 +49,5 @@ public sealed class UserEntity : TableRow
     public void WriteStatus(StoredStatus status) => Status = JsonSerializer.Serialize(status, Json);
 
     public UserRecord ToRecord() => new(TenantId, RowKey, Issuer, Subject, Email, Institution, Country,
-        FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus(), AliasKey);
+        FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus(), AliasKey, EmailVerified);
 }

@@ -3,6 +3,7 @@ using Onboarding.Status;
 namespace Onboarding.Users;
 
 /// <summary>A user as the service knows them: ids, the three allowed attributes, and counters.</summary>
+/// <param name="EmailVerified">Whether the provider verified <paramref name="Email"/> (null: it did not say).</param>
 public sealed record UserRecord(
     string TenantId,
     string UserId,
@@ -16,4 +17,5 @@ public sealed record UserRecord(
     int SignInCount,
     DateTimeOffset ExpiresAt,
     StoredStatus Status,
-    string? AliasKey = null);
+    string? AliasKey = null,
+    bool? EmailVerified = null);

@@ -84,6 +84,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 var counted = !oncePerDay || entity.LastSignInAt.UtcDateTime.Date < now.UtcDateTime.Date;
                 var statusBefore = entity.Status;
                 entity.Email = profile.Email;
+                entity.EmailVerified = profile.EmailVerified;
                 entity.Institution = profile.Institution;
                 entity.Country = profile.Country;
                 entity.AliasKey = aliasKey ?? entity.AliasKey;
@@ -142,7 +143,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     }
 
     private static bool Same(UserRecord before, UserEntity after) =>
-        before.Email == after.Email && before.Institution == after.Institution && before.Country == after.Country
+        before.Email == after.Email && before.EmailVerified == after.EmailVerified && before.Institution == after.Institution && before.Country == after.Country
         && before.AliasKey == after.AliasKey;
 
     /// <summary>
@@ -270,6 +271,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         Issuer = profile.Issuer,
         Subject = profile.Subject,
         Email = profile.Email,
+        EmailVerified = profile.EmailVerified,
         Institution = profile.Institution,
         Country = profile.Country,
         FirstSignInAt = now,

@@ -113,6 +113,9 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// </summary>
     public bool SubjectFromLoginHint { get; set; }
 
+    /// <summary>The <c>email_verified</c> claim userinfo gives; none when null.</summary>
+    public bool? EmailVerified { get; set; }
+
     /// <summary>The <c>expires_in</c> of the access tokens the code exchange gives.</summary>
     public int AccessTokenLifetimeSeconds { get; set; } = 3600;
 
@@ -156,6 +159,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         SubjectFromLoginHint = false;
         Entitlements = [];
         OffersRevocation = true;
+        EmailVerified = null;
         RevokedTokens.Clear();
         AccessTokenLifetimeSeconds = 3600;
     }
@@ -297,6 +301,11 @@ public sealed class TestOidcProvider : IAsyncDisposable
             }
 
             var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? subject, ["email"] = $"{subject}@example.org", ["eduperson_entitlement"] = Entitlements };
+            if (EmailVerified is { } verified)
+            {
+                claims["email_verified"] = verified;
+            }
+
             if (!SignUserInfo)
             {
                 return UserInfoContentType is null ? Results.Json(claims) : Results.Text(JsonSerializer.Serialize(claims), UserInfoContentType);

@@ -95,4 +95,23 @@ public sealed class ProfileMapperTests
         Assert.Null(ProfileMapper.Map(tenant, Claims(new { sub = "a\u0000b" })));
         Assert.Null(ProfileMapper.Map(tenant, Claims(new { sub = new string('s', 257) })));
     }
+
+    [Theory]
+    [InlineData("{\"email\":\"a@x.org\",\"email_verified\":true}", true)]
+    [InlineData("{\"email\":\"a@x.org\",\"email_verified\":false}", false)]
+    [InlineData("{\"email\":\"a@x.org\",\"email_verified\":\"false\"}", false)]   // some providers send a string
+    [InlineData("{\"email\":\"a@x.org\",\"email_verified\":\"TRUE\"}", true)]
+    [InlineData("{\"email\":\"a@x.org\",\"email_verified\":1}", null)]
+    [InlineData("{\"email\":\"a@x.org\"}", null)]                                 // the provider does not say
+    [InlineData("{\"email\":\"a@x.org\",\"email_verified\":false,\"voperson_verified_email\":[\"A@x.org\"]}", true)] // Check-in's list
+    [InlineData("{\"email\":\"a@x.org\",\"voperson_verified_email\":[\"other@x.org\"]}", null)]
+    [InlineData("{\"email_verified\":true}", null)]                                 // no email, nothing verified
+    public void EmailVerified_AsTheProviderSaysIt(string json, bool? expected)
+    {
+        using var document = JsonDocument.Parse(json);
+        var profile = ProfileMapper.Map(TenantFactory.Create(userKeyClaim: "sub"), JsonSerializer.SerializeToElement(
+            document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value).Append(new("sub", JsonSerializer.SerializeToElement("s"))).ToDictionary()));
+
+        Assert.Equal(expected, profile!.EmailVerified);
+    }
 }
