@@ -106,18 +106,7 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
             : null;
     }
 
-    /// <summary>
-    /// A failure of Table storage: its answer, or the aggregate the SDK throws after its last retry
-    /// (answers, refused connections, time-outs).
-    /// </summary>
-    private static (int Status, string Code)? StorageFault(Exception e) => e switch
-    {
-        Azure.RequestFailedException storage => (storage.Status, storage.ErrorCode ?? "none"),
-        AggregateException aggregate when aggregate.Flatten().InnerExceptions is var inner
-            && inner.Count > 0 && inner.All(i => i is Azure.RequestFailedException or TaskCanceledException or TimeoutException) =>
-            inner.OfType<Azure.RequestFailedException>().Select(r => (r.Status, r.ErrorCode ?? "none")).FirstOrDefault((0, "timeout")),
-        _ => null,
-    };
+    private static (int Status, string Code)? StorageFault(Exception e) => Onboarding.Storage.StorageFaults.Describe(e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed handling {Path}: status {Status}, code {ErrorCode}; answered 503")]
     private partial void LogStorageFault(PathString path, int status, string errorCode);

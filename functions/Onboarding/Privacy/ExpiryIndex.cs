@@ -21,6 +21,15 @@ public sealed class ExpiryEntity : TableRow
 
     /// <summary>The user's subject-alias key, for the same reason.</summary>
     public string? AliasKey { get; set; }
+
+    /// <summary>
+    /// When the user first signed in (its month locates their cohort's uptake markers), for the same
+    /// reason: an erasure that stopped after the record went is finished from this entry alone.
+    /// </summary>
+    public DateTimeOffset? FirstSignInAt { get; set; }
+
+    /// <summary>On an erasure's journal entry: when the record was due to expire, so its own entry goes too.</summary>
+    public DateTimeOffset? RecordExpiresAt { get; set; }
 }
 
 public static class ExpiryKinds
@@ -48,7 +57,7 @@ public sealed class ExpiryIndex(TableStore tables)
     public static string KeyOf(ExpiryEntity entity) => entity.RowKey[(entity.RowKey.IndexOf('_', StringComparison.Ordinal) + 1)..];
 
     public async Task AddAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, string? emailKey,
-        string? aliasKey, CancellationToken cancellationToken)
+        string? aliasKey, DateTimeOffset? firstSignInAt, CancellationToken cancellationToken, DateTimeOffset? recordExpiresAt = null)
     {
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
         await table.UpsertEntityAsync(new ExpiryEntity
@@ -57,6 +66,8 @@ public sealed class ExpiryIndex(TableStore tables)
             RowKey = Row(kind, key),
             EmailKey = emailKey,
             AliasKey = aliasKey,
+            FirstSignInAt = firstSignInAt,
+            RecordExpiresAt = recordExpiresAt,
         }, TableUpdateMode.Replace, cancellationToken);
     }
 

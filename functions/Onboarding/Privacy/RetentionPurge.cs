@@ -22,8 +22,6 @@ public sealed partial class RetentionPurge(
     ExpiryIndex expiries,
     UserStore users,
     UserEraser eraser,
-    EmailIndex emails,
-    Users.SubjectAliases aliases,
     Staff.AuditTrail audit,
     Uptake.UptakeMarkers markers,
     TimeProvider time,
@@ -106,17 +104,14 @@ public sealed partial class RetentionPurge(
         return new PurgeResult(erased, kept, stale, oldestOverdue);
     }
 
+    /// <summary>What a record that is gone left behind (never written, or an erasure that stopped after it), from its entry.</summary>
     private async Task RemoveOrphanIndexEntriesAsync(string tenantId, ExpiryEntity entry, CancellationToken cancellationToken)
     {
         var userId = ExpiryIndex.KeyOf(entry);
-        if (entry.EmailKey is { } emailKey)
+        await eraser.ForgetTracesAsync(tenantId, userId, entry.EmailKey, entry.AliasKey, entry.FirstSignInAt, cancellationToken);
+        if (entry.RecordExpiresAt is { } recordExpiresAt) // an erasure's journal: the record's own entry goes too
         {
-            await emails.RemoveKeyAsync(tenantId, emailKey, userId, cancellationToken);
-        }
-
-        if (entry.AliasKey is { } aliasKey)
-        {
-            await aliases.RemoveIfNamesAsync(tenantId, aliasKey, userId, cancellationToken);
+            await eraser.RemoveRecordEntryAsync(tenantId, userId, recordExpiresAt, ExpiryIndex.DayOf(entry.PartitionKey), cancellationToken);
         }
     }
 

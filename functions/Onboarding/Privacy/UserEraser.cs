@@ -7,9 +7,16 @@ namespace Onboarding.Privacy;
 
 /// <summary>
 /// Removes every personal item of one user in one tenant: the record, the email index row, the subject
-/// alias, the expiry entry and the partner re-check. Anonymous aggregates stay. Safe to repeat and to resume: the
-/// record goes last but one, so a crash leaves it there for the next attempt to find again.
+/// alias, the uptake markers, the expiry entry and the partner re-check. Anonymous aggregates stay.
 /// </summary>
+/// <remarks>
+/// <para>Crash-safe by order. Before the record goes, nothing is removed: an erasure that stops there
+/// leaves the person whole (the caller was answered 503 and tries again). The record's delete is the
+/// commit point. After it, everything left is named by an expiry entry that is due at once (for an
+/// erasure on request, a journal entry written first; for the purge, the entry it is working on), so
+/// an erasure that stops after the record went is finished by the next purge run
+/// (<see cref="RetentionPurge"/>, daily), from that entry alone (<see cref="ForgetTracesAsync"/>).</para>
+/// </remarks>
 public sealed partial class UserEraser(
     UserStore users,
     EmailIndex emails,
@@ -32,58 +39,59 @@ public sealed partial class UserEraser(
             return false;
         }
 
-        await EraseAsync(user, ETag.All, reason, cancellationToken);
-        return true;
-    }
-
-    /// <summary>
-    /// Erases a record read earlier. With its ETag (the purge), only if nobody signed in since: then
-    /// it returns false and the person keeps everything.
-    /// </summary>
-    /// <remarks>
-    /// Order matters for a crash at any point: the secondary items go first and the record after, so
-    /// a record that is still there is found and erased again by the next attempt; the expiry entry
-    /// goes last, so the purge still knows of the user until everything else is gone.
-    /// </remarks>
-    public async Task<bool> EraseAsync(UserEntity user, ETag etag, string reason, CancellationToken cancellationToken)
-    {
-        var (tenantId, userId) = (user.TenantId, user.RowKey);
-        if (user.Email is { } email)
-        {
-            await emails.RemoveAsync(tenantId, email, userId, cancellationToken);
-        }
-
-        await rechecks.RemoveAsync(tenantId, userId, cancellationToken);
+        var now = time.GetUtcNow();
+        var emailKey = user.Email is { } email ? emails.KeyOf(email) : null;
         await drain.DrainUserAsync(tenantId, userId, cancellationToken); // what they did is counted first
-        await markers.ForgetAsync(tenantId, userId, user.FirstSignInAt, cancellationToken); // the counts stay; the markers go
-        if (!await users.DeleteAsync(tenantId, userId, etag, cancellationToken))
-        {
-            // Signed in while we were erasing: they stay, and so does their email row.
-            if (user.Email is { } kept)
-            {
-                await emails.AddAsync(tenantId, kept, userId, cancellationToken);
-            }
-
-            return false;
-        }
-
-        // After the record: a sign-in racing this one keeps its alias; an orphan left by a crash here
-        // is still named by the expiry entry, which goes last.
-        if (user.AliasKey is { } alias)
-        {
-            await aliases.RemoveIfNamesAsync(tenantId, alias, userId, cancellationToken);
-        }
-
-        await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, user.ExpiresAt, cancellationToken);
+        // The journal: due now, naming everything the record leads to.
+        await expiries.AddAsync(tenantId, ExpiryKinds.User, userId, now, emailKey, user.AliasKey, user.FirstSignInAt, cancellationToken,
+            recordExpiresAt: user.ExpiresAt);
+        await users.DeleteAsync(tenantId, userId, ETag.All, cancellationToken); // the commit point
+        await ForgetTracesAsync(tenantId, userId, emailKey, user.AliasKey, user.FirstSignInAt, cancellationToken);
+        await RemoveRecordEntryAsync(tenantId, userId, user.ExpiresAt, now, cancellationToken);
+        await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, now, cancellationToken); // last: until now it named everything
         LogErased(tenantId, pseudonyms.LogReference(userId), reason);
         return true;
     }
 
+    /// <summary>The record's own expiry entry, when it is not the journal entry (of <paramref name="journalAt"/>'s day).</summary>
+    public Task RemoveRecordEntryAsync(string tenantId, string userId, DateTimeOffset recordExpiresAt, DateTimeOffset journalAt,
+        CancellationToken cancellationToken) =>
+        ExpiryIndex.Partition(tenantId, recordExpiresAt, userId) == ExpiryIndex.Partition(tenantId, journalAt, userId)
+            ? Task.CompletedTask
+            : expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, recordExpiresAt, cancellationToken);
+
     /// <summary>
-    /// Erases many records read earlier (the purge), each only if nobody signed in since (its ETag),
-    /// in batches: the markers and email rows first, then the records, then the aliases; a person who
-    /// signed in meanwhile keeps everything (their email row is put back). The caller removes the
-    /// expiry entries after. Returns how many were erased.
+    /// What is left of a person once their record is gone: their email row entry, alias, uptake
+    /// markers (when the first sign-in is known) and partner re-check. Each step is safe to repeat.
+    /// </summary>
+    /// <remarks>The alias goes only if it still names this user: a sign-in racing the erasure keeps its own.</remarks>
+    public async Task ForgetTracesAsync(string tenantId, string userId, string? emailKey, string? aliasKey, DateTimeOffset? firstSignInAt,
+        CancellationToken cancellationToken)
+    {
+        var work = new List<Task> { rechecks.RemoveAsync(tenantId, userId, cancellationToken) };
+        if (emailKey is not null)
+        {
+            work.Add(emails.RemoveKeyAsync(tenantId, emailKey, userId, cancellationToken));
+        }
+
+        if (aliasKey is not null)
+        {
+            work.Add(aliases.RemoveIfNamesAsync(tenantId, aliasKey, userId, cancellationToken));
+        }
+
+        if (firstSignInAt is { } first)
+        {
+            work.Add(markers.ForgetAsync(tenantId, userId, first, cancellationToken)); // the counts stay; the markers go
+        }
+
+        await Task.WhenAll(work);
+    }
+
+    /// <summary>
+    /// Erases many records read earlier (the purge), each only if nobody signed in since (its ETag):
+    /// the records first, in batches (a person who signed in meanwhile keeps everything, untouched),
+    /// then the markers, email rows, aliases and re-checks of those erased. The caller removes the
+    /// expiry entries after, which until then name everything left. Returns how many were erased.
     /// </summary>
     public async Task<int> EraseManyAsync(Tenants.Tenant tenant, IReadOnlyList<UserEntity> due, string reason, CancellationToken cancellationToken)
     {
@@ -92,21 +100,16 @@ public sealed partial class UserEraser(
             return 0;
         }
 
-        var records = due.Select(u => u.ToRecord()).ToList();
-        var withEmail = due.Where(u => u.Email is not null).Select(u => (u.Email!, u.RowKey)).ToList();
+        var deletedIds = await users.DeleteManyAsync(due, cancellationToken); // the commit point
+        var deleted = due.Where(u => deletedIds.Contains(u.RowKey)).ToList();
+        var records = deleted.Select(u => u.ToRecord()).ToList();
         var now = time.GetUtcNow();
-        var scheduled = records.Where(r => MayBeScheduled(tenant, r, now)).ToList();
         await Task.WhenAll(
             markers.ForgetManyAsync(tenant, records, cancellationToken),
-            emails.RemoveManyAsync(tenant.Id, withEmail, cancellationToken),
-            Task.WhenAll(scheduled.Select(r => rechecks.RemoveAsync(tenant.Id, r.UserId, cancellationToken))));
-
-        var deleted = await users.DeleteManyAsync(due, cancellationToken);
-        var kept = due.Where(u => !deleted.Contains(u.RowKey)).ToList();
-        await Task.WhenAll(kept.Where(u => u.Email is not null).Select(u => emails.AddAsync(tenant.Id, u.Email!, u.RowKey, cancellationToken))
-            .Concat(due.Where(u => deleted.Contains(u.RowKey) && u.AliasKey is not null)
-                .Select(u => aliases.RemoveIfNamesAsync(tenant.Id, u.AliasKey!, u.RowKey, cancellationToken))));
-        LogErasedMany(tenant.Id, deleted.Count, kept.Count, reason);
+            emails.RemoveManyAsync(tenant.Id, deleted.Where(u => u.Email is not null).Select(u => (u.Email!, u.RowKey)).ToList(), cancellationToken),
+            Task.WhenAll(deleted.Where(u => u.AliasKey is not null).Select(u => aliases.RemoveIfNamesAsync(tenant.Id, u.AliasKey!, u.RowKey, cancellationToken))),
+            Task.WhenAll(records.Where(r => MayBeScheduled(tenant, r, now)).Select(r => rechecks.RemoveAsync(tenant.Id, r.UserId, cancellationToken))));
+        LogErasedMany(tenant.Id, deleted.Count, due.Count - deleted.Count, reason);
         return deleted.Count;
     }
 

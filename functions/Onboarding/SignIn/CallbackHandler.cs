@@ -65,7 +65,7 @@ public sealed partial class CallbackHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var code = e is Azure.RequestFailedException or AggregateException ? ApiError.StorageUnavailable.Code : ApiError.Internal.Code;
+            var code = Storage.StorageFaults.Is(e) ? ApiError.StorageUnavailable.Code : ApiError.Internal.Code;
             LogSignInFailed(tenant.Id, code, e.GetType().Name);
             throw;
         }

@@ -39,10 +39,10 @@ public sealed partial class PartnerRechecks(
                         completed++;
                     }
                 }
-                catch (Azure.RequestFailedException e)
+                catch (Exception e) when (Storage.StorageFaults.Describe(e) is { } fault)
                 {
                     // One user's storage trouble must not stop the run for everybody after them.
-                    LogFailed(e, tenant.Id, e.Status);
+                    LogFailed(tenant.Id, fault.Status, fault.Code);
                 }
             }
 
@@ -50,8 +50,8 @@ public sealed partial class PartnerRechecks(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Partner re-check of one user of tenant {Tenant} failed: storage answered {Status}")]
-    private partial void LogFailed(Exception exception, string tenant, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partner re-check of one user of tenant {Tenant} failed: storage status {Status}, code {Code}; the next run tries again")]
+    private partial void LogFailed(string tenant, int status, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partner re-check for tenant {Tenant}: {Checked} due, {Completed} now linked")]
     private partial void LogRun(string tenant, int @checked, int completed);

@@ -97,14 +97,18 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         UserRecord? current, CancellationToken cancellationToken)
     {
         var writes = new List<Task>();
-        var emailChanged = profile.Email is { } email && (current?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email));
-        var aliasChanged = aliasKey is not null && current?.AliasKey != aliasKey;
+        // A record past its expiry may be half-way through a purge that stopped (its email row or alias
+        // already gone): it gets every entry again, as a new one would.
+        var known = current is not null && current.ExpiresAt > time.GetUtcNow() ? current : null;
+        var emailChanged = profile.Email is { } email && (known?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email));
+        var aliasChanged = aliasKey is not null && known?.AliasKey != aliasKey;
         // The expiry entry names the index keys, so it is written again when one of them changes.
-        if (current is null || emailChanged || aliasChanged
-            || ExpiryIndex.Partition(tenant.Id, current.ExpiresAt, profile.UserId) != ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId))
+        if (known is null || emailChanged || aliasChanged
+            || ExpiryIndex.Partition(tenant.Id, known.ExpiresAt, profile.UserId) != ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId))
         {
+            // A new record's first sign-in is this moment, give or take the write (only its month is used).
             writes.Add(expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt,
-                profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, cancellationToken));
+                profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, current?.FirstSignInAt ?? time.GetUtcNow(), cancellationToken));
         }
 
         if (emailChanged)

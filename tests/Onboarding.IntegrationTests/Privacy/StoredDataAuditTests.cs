@@ -25,7 +25,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         ["subjectaliases"] = ["UserId"],
         ["partnerrechecks"] = ["DueAt", "Until"],
         ["emailindex"] = ["UserIds"],
-        ["expiries"] = ["EmailKey", "AliasKey"],
+        ["expiries"] = ["EmailKey", "AliasKey", "FirstSignInAt", "RecordExpiresAt"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
         ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt"],
         ["uptakemarkers"] = ["EventId"],

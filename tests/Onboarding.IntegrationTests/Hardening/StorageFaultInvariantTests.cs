@@ -1,0 +1,293 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.LocalHost;
+using Onboarding.Privacy;
+using Onboarding.Storage;
+using Onboarding.Tenants;
+using Onboarding.Uptake;
+using Onboarding.Users;
+
+namespace Onboarding.IntegrationTests.Hardening;
+
+/// <summary>
+/// Storage faults in the middle of real traffic — connections refused, answers lost after storage did
+/// the work, answers reset mid-body (a quarter of all storage requests, reproducible from a seed) —
+/// during sign-ins, <c>/me</c> and staff actions. Every answer is a success or a 503 with
+/// <c>Retry-After</c>, never a 500; once the faults stop and the timers have run, every invariant holds:
+/// each user has its index entries, the uptake counts equal a recount of the records, and a purge
+/// leaves nothing of anyone behind.
+/// </summary>
+public sealed class StorageFaultInvariantTests : IAsyncLifetime
+{
+    private const string Support = "urn:mace:egi.eu:group:vo.openeo.cloud:role=support#aai.egi.eu";
+    // FAULT_SEED=n reruns it with another seed (the interleaving of concurrent requests varies a little anyway).
+    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("FAULT_SEED"), out var s) ? s : 20261202;
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    private TestOidcProvider _provider = null!;
+    private StorageFaultProxy _proxy = null!;
+    private ServiceHost _service = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _provider = await TestOidcProvider.StartAsync(_clock);
+        _provider.SubjectFromLoginHint = true;
+        _provider.Entitlements = [Support];
+        _proxy = await StorageFaultProxy.StartAsync(Seed);
+        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider) with { Staff = new StaffDocument { Support = [Support] } }],
+            time: _clock, settings: new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = _proxy.ConnectionString,
+                // The timers run when the test says, after the faults.
+                ["AzureWebJobs.DrainUptake.Disabled"] = "true",
+                ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
+                ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
+                ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
+            });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _proxy.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task UnderStorageFaults_OnlySuccessOr503_ThenEveryInvariantHolds()
+    {
+        var people = Enumerable.Range(0, 12).Select(i => $"p{i:D2}").ToList();
+        var answers = new ConcurrentBag<(string What, HttpResponseMessage Response)>();
+        var signedIn = new ConcurrentDictionary<string, bool>();
+        _proxy.FaultRate = 0.25;
+
+        // Three rounds of browser sign-ins, eight at once, and the platform's clients calling /me.
+        for (var round = 0; round < 3; round++)
+        {
+            await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (person, _) =>
+            {
+                using var browser = new Browser();
+                var callback = await browser.CallbackUrlAsync(_service.BaseUrl, "rp", person);
+                var response = await browser.GetAsync(callback);
+                answers.Add(("callback", response));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    signedIn[person] = true;
+                }
+
+                answers.Add(("me", await BearerAsync(HttpMethod.Get, "me", "at-" + person)));
+            });
+        }
+
+        // Staff actions: a re-check of each person, and one erasure.
+        var ids = people.ToDictionary(p => p, p => UserIds.For(_provider.Issuer, p));
+        foreach (var person in people.Take(6))
+        {
+            answers.Add(("recheck", await BearerAsync(HttpMethod.Post, $"support/users/{ids[person]}/recheck", "at-staff")));
+        }
+
+        var erased = people[^1];
+        var erasedSignIns = (await UsersAsync()).SingleOrDefault(u => u.RowKey == ids[erased])?.SignInCount ?? 0;
+        var erasure = await BearerAsync(HttpMethod.Delete, $"support/users/{ids[erased]}", "at-staff");
+        answers.Add(("erase", erasure));
+        _proxy.FaultRate = 0;
+
+        // What callers saw.
+        Assert.True(_proxy.Injected > 20, $"only {_proxy.Injected} faults in {_proxy.Requests} storage requests");
+        foreach (var (what, response) in answers)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable,
+                $"{what}: {(int)response.StatusCode} {body}");
+            Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+
+        Assert.Contains(answers, a => a.Response.StatusCode == HttpStatusCode.ServiceUnavailable); // the faults did reach callers
+        Assert.DoesNotContain("Unexpected failure", _service.Logs.All, StringComparison.Ordinal);
+
+        // The repairs: the timers run once, without faults.
+        await _service.DrainUptakeAsync();
+        var users = await UsersAsync();
+        var erasureDone = users.All(u => u.RowKey != ids[erased]);
+        Assert.True(erasureDone || erasure.StatusCode == HttpStatusCode.ServiceUnavailable, "an answered erasure left the record");
+
+        // No answered sign-in is lost.
+        foreach (var person in signedIn.Keys.Where(p => p != erased || !erasureDone))
+        {
+            Assert.Contains(users, u => u.RowKey == ids[person]);
+        }
+
+        await AssertEveryUserHasItsIndexEntriesAsync(users);
+
+        // The counts equal a recount of the records (the erased person's counts stay, as erasure keeps them).
+        var month = await ReportMonthAsync();
+        var createdPeople = users.Count + (erasureDone && erasedSignIns > 0 ? 1 : 0);
+        var recountedSignIns = users.Sum(u => u.SignInCount) + (erasureDone ? erasedSignIns : 0);
+        Assert.Equal((createdPeople, createdPeople, recountedSignIns), (month.SignUps, month.ActiveUsers, month.SignIns));
+
+        // A purge once everyone's data has expired leaves nothing personal behind.
+        _clock.Advance(TimeSpan.FromDays(366));
+        await RunTimerAsync("PurgeExpiredData");
+        await RunTimerAsync("PurgeExpiredSignInState");
+        Assert.Empty(await UsersAsync());
+        foreach (var table in new[] { "emailindex", "subjectaliases", "expiries", "uptakemarkers", "consumedstates" })
+        {
+            Assert.True(await _service.CountAsync(table) == 0, $"{table} still has {await _service.CountAsync(table)} rows");
+        }
+    }
+
+    private async Task<HttpResponseMessage> BearerAsync(HttpMethod method, string path, string token)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(method, new Uri(_service.BaseUrl, "api/tenants/rp/" + path));
+        request.Headers.Authorization = new("Bearer", token);
+        var response = await http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    private Task<List<UserEntity>> UsersAsync() => _service.UsersAsync("rp");
+
+    private async Task AssertEveryUserHasItsIndexEntriesAsync(List<UserEntity> users)
+    {
+        var emails = _service.Services.GetRequiredService<EmailIndex>();
+        var aliases = _service.Table("subjectaliases");
+        var expiries = _service.Table("expiries");
+        foreach (var user in users)
+        {
+            if (user.Email is { } email)
+            {
+                Assert.Contains(user.RowKey, await emails.FindAsync("rp", email, TestContext.Current.CancellationToken));
+            }
+
+            var expiry = await expiries.GetEntityIfExistsAsync<TableEntity>(
+                ExpiryIndex.Partition("rp", user.ExpiresAt, user.RowKey), ExpiryIndex.Row(ExpiryKinds.User, user.RowKey));
+            Assert.True(expiry.HasValue, $"user {user.RowKey[..8]} has no expiry entry for {user.ExpiresAt:yyyy-MM-dd}");
+            if (user.AliasKey is { } alias)
+            {
+                Assert.True((await aliases.GetEntityIfExistsAsync<TableEntity>(Partitions.Spread("rp", alias), alias)).HasValue);
+            }
+        }
+    }
+
+    private async Task<UptakeCounts> ReportMonthAsync()
+    {
+        var tenant = _service.Services.GetRequiredService<TenantCatalog>().Get("rp");
+        var reports = _service.Services.GetRequiredService<UptakeReports>();
+        var months = await reports.ReadAsync(tenant, ReportQuery.Parse("2026-03", "2026-03", null, _clock.GetUtcNow()), TestContext.Current.CancellationToken);
+        return months.Single().Totals;
+    }
+
+    private async Task RunTimerAsync(string name)
+    {
+        var scheduler = _service.Services.GetRequiredService<TimerFunctionScheduler>();
+        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == name).Function, TestContext.Current.CancellationToken);
+    }
+}
+
+/// <summary>
+/// An erasure on request that stops half-way: before its commit point (the record's delete) the
+/// person stays whole; after it, the next purge run finishes the erasure from the journal entry.
+/// </summary>
+public sealed class InterruptedErasureTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+    private TestOidcProvider _provider = null!;
+    private StorageFaultProxy _proxy = null!;
+    private ServiceHost _service = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _provider = await TestOidcProvider.StartAsync(_clock);
+        _provider.Subject = "erin";
+        _proxy = await StorageFaultProxy.StartAsync(1);
+        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock, settings: new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = _proxy.ConnectionString,
+            ["AzureWebJobs.DrainUptake.Disabled"] = "true",
+            ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
+        });
+        using var browser = new Browser();
+        using var response = await browser.GetAsync(await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "erin"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _service.DrainUptakeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        await _proxy.DisposeAsync();
+        await _provider.DisposeAsync();
+    }
+
+    private static bool IsRecordDelete(string method, string path) =>
+        method == "DELETE" && path.Contains("users(", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task StoppedAfterTheRecordWent_ThePurgeFinishesIt_NothingLeft()
+    {
+        var recordGone = false;
+        _proxy.Rule = (method, path) =>
+        {
+            if (recordGone)
+            {
+                return StorageFault.Refuse; // storage goes away right after the commit point
+            }
+
+            recordGone = IsRecordDelete(method, path);
+            return StorageFault.None;
+        };
+
+        using var erase = await EraseAsync();
+        _proxy.Rule = null;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, erase.StatusCode);
+        Assert.Empty(await _service.UsersAsync("rp"));
+        Assert.True(await _service.CountAsync("emailindex") > 0); // what the erasure did not get to
+
+        await RunPurgeAsync(); // the same day: the journal entry is due at once
+        foreach (var table in new[] { "emailindex", "expiries", "uptakemarkers", "partnerrechecks" })
+        {
+            Assert.True(await _service.CountAsync(table) == 0, $"{table} still has rows");
+        }
+    }
+
+    [Fact]
+    public async Task StoppedBeforeTheRecordWent_ThePersonStaysWhole_AndThePurgeKeepsThem()
+    {
+        _proxy.Rule = (method, path) => IsRecordDelete(method, path) ? StorageFault.Refuse : StorageFault.None;
+
+        using var erase = await EraseAsync();
+        _proxy.Rule = null;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, erase.StatusCode);
+        var user = Assert.Single(await _service.UsersAsync("rp"));
+        Assert.Contains(user.RowKey, await _service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
+        await RunPurgeAsync();
+        Assert.Single(await _service.UsersAsync("rp"));
+        Assert.Equal(1, await _service.CountAsync("expiries")); // the journal entry gone, the person's own kept
+        Assert.Contains(user.RowKey, await _service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
+    }
+
+    private async Task<HttpResponseMessage> EraseAsync()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(_service.BaseUrl, "api/tenants/rp/me"));
+        request.Headers.Authorization = new("Bearer", "at-erin");
+        return await http.SendAsync(request);
+    }
+
+    private async Task RunPurgeAsync()
+    {
+        var scheduler = _service.Services.GetRequiredService<TimerFunctionScheduler>();
+        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == "PurgeExpiredData").Function, TestContext.Current.CancellationToken);
+    }
+}
