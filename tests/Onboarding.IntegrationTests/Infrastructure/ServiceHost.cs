@@ -120,6 +120,17 @@ public sealed class ServiceHost : IAsyncDisposable
     public Task<int> DrainUptakeAsync() =>
         Services.GetRequiredService<Onboarding.Uptake.UptakeDrain>().RunAsync(TestContext.Current.CancellationToken);
 
+    /// <summary>The uptake report's totals of the service clock's current month, as counted so far.</summary>
+    public async Task<Onboarding.Uptake.UptakeCounts> ThisMonthAsync(string tenant)
+    {
+        var now = Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var month = now.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var months = await Services.GetRequiredService<Onboarding.Uptake.UptakeReports>().ReadAsync(
+            Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>().Get(tenant),
+            Onboarding.Uptake.ReportQuery.Parse(month, month, null, now), TestContext.Current.CancellationToken);
+        return months.Single().Totals;
+    }
+
     public async Task<int> CountAsync(string table)
     {
         var count = 0;

@@ -50,7 +50,10 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
     /// <summary>The faults to choose from, evenly.</summary>
     public StorageFault[] Faults { get; set; } = [StorageFault.Refuse, StorageFault.LoseAnswer, StorageFault.ResetMidResponse];
 
-    /// <summary>A fault chosen by method and path (with the table's name), before the random ones; null or <see cref="StorageFault.None"/> passes.</summary>
+    /// <summary>
+    /// A fault chosen by method and decoded address (path with the table's name, and the query with
+    /// its filter's keys), before the random ones; null or <see cref="StorageFault.None"/> passes.
+    /// </summary>
     public Func<string, string, StorageFault>? Rule { get; set; }
 
     public int Requests => _requests;
@@ -77,7 +80,8 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
     private StorageFault Next(HttpRequest request)
     {
         Interlocked.Increment(ref _requests);
-        if (Rule?.Invoke(request.Method, request.Path.Value ?? "") is { } ruled and not StorageFault.None)
+        if (Rule?.Invoke(request.Method, Uri.UnescapeDataString((request.Path.Value ?? "") + request.QueryString.Value)) is { } ruled
+            and not StorageFault.None)
         {
             Interlocked.Increment(ref _injected);
             return ruled;

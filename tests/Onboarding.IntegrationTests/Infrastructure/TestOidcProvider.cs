@@ -113,6 +113,9 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// </summary>
     public bool SubjectFromLoginHint { get; set; }
 
+    /// <summary>How long userinfo takes to answer (a provider under load).</summary>
+    public TimeSpan UserInfoDelay { get; set; }
+
     /// <summary>The <c>email_verified</c> claim userinfo gives; none when null.</summary>
     public bool? EmailVerified { get; set; }
 
@@ -160,6 +163,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         Entitlements = [];
         OffersRevocation = true;
         EmailVerified = null;
+        UserInfoDelay = TimeSpan.Zero;
         RevokedTokens.Clear();
         AccessTokenLifetimeSeconds = 3600;
     }
@@ -289,9 +293,14 @@ public sealed class TestOidcProvider : IAsyncDisposable
             return Results.Json(Array.Empty<object>());
         });
 
-        app.MapGet("/rp/userinfo", (HttpRequest request) =>
+        app.MapGet("/rp/userinfo", async (HttpRequest request) =>
         {
             Interlocked.Increment(ref _userInfoRequests);
+            if (UserInfoDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(UserInfoDelay, request.HttpContext.RequestAborted);
+            }
+
             var subject = SubjectFromLoginHint && request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer at-", StringComparison.Ordinal)
                 ? auth["Bearer at-".Length..]
                 : Subject;
