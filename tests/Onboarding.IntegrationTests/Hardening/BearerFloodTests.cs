@@ -117,6 +117,43 @@ public sealed class BearerFloodTests
     }
 }
 
+/// <summary>JWT-shaped tokens that cannot be this tenant's never reach any provider's userinfo.</summary>
+[Collection(DevProviderCollection.Name)]
+public sealed class ForeignTokenTests
+{
+    public static TheoryData<string, string> Tokens() => new()
+    {
+        // demo's issuer at other's API: other's provider must not even see it
+        { "other", $"{{\"iss\":\"{TestEnvironment.IdpBaseUrl}/realms/demo\",\"exp\":4102444800}}" },
+        { "demo", "{\"iss\":\"https://evil.example/\",\"exp\":4102444800}" },
+        // the right issuer, but a signature by no key of the provider's
+        { "demo", $"{{\"iss\":\"{TestEnvironment.IdpBaseUrl}/realms/demo\",\"exp\":4102444800}}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tokens))]
+    public async Task RefusedLocally_NoProviderAsked(string tenant, string payload)
+    {
+        var bearer = new CountingHandler();
+        await using var service = await ServiceHost.StartAsync(
+            [TestTenants.Demo(TestEnvironment.ServicePort), TestTenants.Other(TestEnvironment.ServicePort)],
+            TestEnvironment.ServicePort,
+            services: s => s.AddHttpClient(ProviderMetadata.BearerHttpClientName).AddHttpMessageHandler(() => bearer));
+        var token = $"{Base64UrlEncoder.Encode("{\"alg\":\"RS256\",\"kid\":\"k1\"}")}.{Base64UrlEncoder.Encode(payload)}.{Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(256))}";
+        using var http = new HttpClient();
+        foreach (var path in new[] { "me", "support/users?email=bob@uni-bonn.de" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(service.BaseUrl, $"api/tenants/{tenant}/{path}"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        Assert.Equal(0, bearer.Count);
+        Assert.Contains($"Bearer token refused for tenant {tenant}: access token", service.Logs.All, StringComparison.Ordinal);
+    }
+}
+
 /// <summary>A provider that answers a flood with 429 must not open any circuit for real people.</summary>
 public sealed class ThrottlingProviderTests : TestProviderTests
 {

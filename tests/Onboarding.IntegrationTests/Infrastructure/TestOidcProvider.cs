@@ -113,6 +113,9 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// </summary>
     public bool SubjectFromLoginHint { get; set; }
 
+    /// <summary>The email claim userinfo gives, when not the subject's own address.</summary>
+    public string? UserInfoEmail { get; set; }
+
     /// <summary>How long userinfo takes to answer (a provider under load).</summary>
     public TimeSpan UserInfoDelay { get; set; }
 
@@ -164,6 +167,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         OffersRevocation = true;
         EmailVerified = null;
         UserInfoDelay = TimeSpan.Zero;
+        UserInfoEmail = null;
         RevokedTokens.Clear();
         AccessTokenLifetimeSeconds = 3600;
     }
@@ -309,7 +313,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
                 return Results.StatusCode(UserInfoThrottlesUnknownTokens ? 429 : 401);
             }
 
-            var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? subject, ["email"] = $"{subject}@example.org", ["eduperson_entitlement"] = Entitlements };
+            var claims = new Dictionary<string, object> { ["sub"] = UserInfoSub ?? subject, ["email"] = UserInfoEmail ?? $"{subject}@example.org", ["eduperson_entitlement"] = Entitlements };
             if (EmailVerified is { } verified)
             {
                 claims["email_verified"] = verified;

@@ -169,6 +169,24 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
         Assert.Equal(HttpStatusCode.BadRequest, badRange.StatusCode);
     }
 
+    /// <summary>Windows that once meant 24,311 sequential queries, or an overflow and a 500: a clear 400, and no storage read.</summary>
+    [Theory]
+    [InlineData("support/audit?from=0001-01-01")]
+    [InlineData("support/audit?from=9999-12-01")]
+    [InlineData("support/audit?from=2020-01-01&to=2026-12-01")]
+    [InlineData("reports/uptake?from=9995-01&to=9999-12")]
+    [InlineData("reports/uptake?to=0001-01")]
+    [InlineData("reports/uptake?from=2026-13")]
+    public async Task OperatorWindowsOutOfRange_400_WithTheReason(string path)
+    {
+        using var response = await CallAsync("GET", path, $"Bearer {Tokens["olivia"]}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ParameterInvalid", problem.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+    }
+
     [Fact]
     public async Task Operator_ReadsTheAuditLog_NewestFirst()
     {
