@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Onboarding.IntegrationTests.Infrastructure;
-using Onboarding.LocalHost;
 using Onboarding.Privacy;
 using Onboarding.Storage;
 using Onboarding.Tenants;
@@ -21,40 +19,21 @@ namespace Onboarding.IntegrationTests.Hardening;
 /// each user has its index entries, the uptake counts equal a recount of the records, and a purge
 /// leaves nothing of anyone behind.
 /// </summary>
-public sealed class StorageFaultInvariantTests : IAsyncLifetime
+public sealed class StorageFaultInvariantTests : FaultProxyTests
 {
     private const string Support = "urn:mace:egi.eu:group:vo.openeo.cloud:role=support#aai.egi.eu";
+
     // FAULT_SEED=n reruns it with another seed (the interleaving of concurrent requests varies a little anyway).
-    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("FAULT_SEED"), out var s) ? s : 20261202;
+    protected override int Seed => int.TryParse(Environment.GetEnvironmentVariable("FAULT_SEED"), out var seed) ? seed : 20261202;
 
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
-    private TestOidcProvider _provider = null!;
-    private StorageFaultProxy _proxy = null!;
-    private ServiceHost _service = null!;
+    protected override Task<IEnumerable<TenantDocument>> TenantsAsync() =>
+        Task.FromResult<IEnumerable<TenantDocument>>([TestTenants.Rp(Provider) with { Staff = new StaffDocument { Support = [Support] } }]);
 
-    public async ValueTask InitializeAsync()
+    protected override Task StartedAsync()
     {
-        _provider = await TestOidcProvider.StartAsync(_clock);
-        _provider.SubjectFromLoginHint = true;
-        _provider.Entitlements = [Support];
-        _proxy = await StorageFaultProxy.StartAsync(Seed);
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider) with { Staff = new StaffDocument { Support = [Support] } }],
-            time: _clock, settings: new Dictionary<string, string?>
-            {
-                ["Storage:ConnectionString"] = _proxy.ConnectionString,
-                // The timers run when the test says, after the faults.
-                ["AzureWebJobs.DrainUptake.Disabled"] = "true",
-                ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
-                ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
-                ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
-            });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _provider.DisposeAsync();
+        Provider.SubjectFromLoginHint = true;
+        Provider.Entitlements = [Support];
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -63,7 +42,7 @@ public sealed class StorageFaultInvariantTests : IAsyncLifetime
         var people = Enumerable.Range(0, 12).Select(i => $"p{i:D2}").ToList();
         var answers = new ConcurrentBag<(string What, HttpResponseMessage Response)>();
         var signedIn = new ConcurrentDictionary<string, bool>();
-        _proxy.FaultRate = 0.25;
+        Proxy.FaultRate = 0.25;
 
         // Three rounds of browser sign-ins, eight at once, and the platform's clients calling /me.
         for (var round = 0; round < 3; round++)
@@ -71,7 +50,7 @@ public sealed class StorageFaultInvariantTests : IAsyncLifetime
             await Parallel.ForEachAsync(people, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (person, _) =>
             {
                 using var browser = new Browser();
-                var callback = await browser.CallbackUrlAsync(_service.BaseUrl, "rp", person);
+                var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", person);
                 var response = await browser.GetAsync(callback);
                 answers.Add(("callback", response));
                 if (response.StatusCode == HttpStatusCode.OK)
@@ -84,7 +63,7 @@ public sealed class StorageFaultInvariantTests : IAsyncLifetime
         }
 
         // Staff actions: a re-check of each person, and one erasure.
-        var ids = people.ToDictionary(p => p, p => UserIds.For(_provider.Issuer, p));
+        var ids = people.ToDictionary(p => p, p => UserIds.For(Provider.Issuer, p));
         foreach (var person in people.Take(6))
         {
             answers.Add(("recheck", await BearerAsync(HttpMethod.Post, $"support/users/{ids[person]}/recheck", "at-staff")));
@@ -94,10 +73,10 @@ public sealed class StorageFaultInvariantTests : IAsyncLifetime
         var erasedSignIns = (await UsersAsync()).SingleOrDefault(u => u.RowKey == ids[erased])?.SignInCount ?? 0;
         var erasure = await BearerAsync(HttpMethod.Delete, $"support/users/{ids[erased]}", "at-staff");
         answers.Add(("erase", erasure));
-        _proxy.FaultRate = 0;
+        Proxy.FaultRate = 0;
 
         // What callers saw.
-        Assert.True(_proxy.Injected > 20, $"only {_proxy.Injected} faults in {_proxy.Requests} storage requests");
+        Assert.True(Proxy.Injected > 20, $"only {Proxy.Injected} faults in {Proxy.Requests} storage requests");
         foreach (var (what, response) in answers)
         {
             var body = await response.Content.ReadAsStringAsync();
@@ -111,10 +90,10 @@ public sealed class StorageFaultInvariantTests : IAsyncLifetime
         }
 
         Assert.Contains(answers, a => a.Response.StatusCode == HttpStatusCode.ServiceUnavailable); // the faults did reach callers
-        Assert.DoesNotContain("Unexpected failure", _service.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unexpected failure", Service.Logs.All, StringComparison.Ordinal);
 
         // The repairs: the timers run once, without faults.
-        await _service.DrainUptakeAsync();
+        await Service.DrainUptakeAsync();
         var users = await UsersAsync();
         var erasureDone = users.All(u => u.RowKey != ids[erased]);
         Assert.True(erasureDone || erasure.StatusCode == HttpStatusCode.ServiceUnavailable, "an answered erasure left the record");
@@ -128,39 +107,39 @@ public sealed class StorageFaultInvariantTests : IAsyncLifetime
         await AssertEveryUserHasItsIndexEntriesAsync(users);
 
         // The counts equal a recount of the records (the erased person's counts stay, as erasure keeps them).
-        var month = await _service.ThisMonthAsync("rp");
+        var month = await Service.ThisMonthAsync("rp");
         var createdPeople = users.Count + (erasureDone && erasedSignIns > 0 ? 1 : 0);
         var recountedSignIns = users.Sum(u => u.SignInCount) + (erasureDone ? erasedSignIns : 0);
         Assert.Equal((createdPeople, createdPeople, recountedSignIns), (month.SignUps, month.ActiveUsers, month.SignIns));
 
         // A purge once everyone's data has expired leaves nothing personal behind.
-        _clock.Advance(TimeSpan.FromDays(366));
-        await RunTimerAsync("PurgeExpiredData");
-        await RunTimerAsync("PurgeExpiredSignInState");
+        Clock.Advance(TimeSpan.FromDays(366));
+        await Service.RunTimerAsync("PurgeExpiredData");
+        await Service.RunTimerAsync("PurgeExpiredSignInState");
         Assert.Empty(await UsersAsync());
         foreach (var table in new[] { "emailindex", "subjectaliases", "expiries", "uptakemarkers", "consumedstates" })
         {
-            Assert.True(await _service.CountAsync(table) == 0, $"{table} still has {await _service.CountAsync(table)} rows");
+            Assert.True(await Service.CountAsync(table) == 0, $"{table} still has {await Service.CountAsync(table)} rows");
         }
     }
 
     private async Task<HttpResponseMessage> BearerAsync(HttpMethod method, string path, string token)
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(method, new Uri(_service.BaseUrl, "api/tenants/rp/" + path));
+        using var request = new HttpRequestMessage(method, new Uri(Service.BaseUrl, "api/tenants/rp/" + path));
         request.Headers.Authorization = new("Bearer", token);
         var response = await http.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
     }
 
-    private Task<List<UserEntity>> UsersAsync() => _service.UsersAsync("rp");
+    private Task<List<UserEntity>> UsersAsync() => Service.UsersAsync("rp");
 
     private async Task AssertEveryUserHasItsIndexEntriesAsync(List<UserEntity> users)
     {
-        var emails = _service.Services.GetRequiredService<EmailIndex>();
-        var aliases = _service.Table("subjectaliases");
-        var expiries = _service.Table("expiries");
+        var emails = Service.Services.GetRequiredService<EmailIndex>();
+        var aliases = Service.Table("subjectaliases");
+        var expiries = Service.Table("expiries");
         foreach (var user in users)
         {
             if (user.Email is { } email)
@@ -178,46 +157,21 @@ public sealed class StorageFaultInvariantTests : IAsyncLifetime
         }
     }
 
-    private async Task RunTimerAsync(string name)
-    {
-        var scheduler = _service.Services.GetRequiredService<TimerFunctionScheduler>();
-        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == name).Function, TestContext.Current.CancellationToken);
-    }
 }
 
 /// <summary>
 /// An erasure on request that stops half-way: before its commit point (the record's delete) the
 /// person stays whole; after it, the next purge run finishes the erasure from the journal entry.
 /// </summary>
-public sealed class InterruptedErasureTests : IAsyncLifetime
+public sealed class InterruptedErasureTests : FaultProxyTests
 {
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
-    private TestOidcProvider _provider = null!;
-    private StorageFaultProxy _proxy = null!;
-    private ServiceHost _service = null!;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task StartedAsync()
     {
-        _provider = await TestOidcProvider.StartAsync(_clock);
-        _provider.Subject = "erin";
-        _proxy = await StorageFaultProxy.StartAsync(1);
-        _service = await ServiceHost.StartAsync([TestTenants.Rp(_provider)], time: _clock, settings: new Dictionary<string, string?>
-        {
-            ["Storage:ConnectionString"] = _proxy.ConnectionString,
-            ["AzureWebJobs.DrainUptake.Disabled"] = "true",
-            ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
-        });
+        Provider.Subject = "erin";
         using var browser = new Browser();
-        using var response = await browser.GetAsync(await browser.CallbackUrlAsync(_service.BaseUrl, "rp", "erin"));
+        using var response = await browser.GetAsync(await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "erin"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await _service.DrainUptakeAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _proxy.DisposeAsync();
-        await _provider.DisposeAsync();
+        await Service.DrainUptakeAsync();
     }
 
     private static bool IsRecordDelete(string method, string path) =>
@@ -227,7 +181,7 @@ public sealed class InterruptedErasureTests : IAsyncLifetime
     public async Task StoppedAfterTheRecordWent_ThePurgeFinishesIt_NothingLeft()
     {
         var recordGone = false;
-        _proxy.Rule = (method, path) =>
+        Proxy.Rule = (method, path) =>
         {
             if (recordGone)
             {
@@ -239,47 +193,42 @@ public sealed class InterruptedErasureTests : IAsyncLifetime
         };
 
         using var erase = await EraseAsync();
-        _proxy.Rule = null;
+        Proxy.Rule = null;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, erase.StatusCode);
-        Assert.Empty(await _service.UsersAsync("rp"));
-        Assert.True(await _service.CountAsync("emailindex") > 0); // what the erasure did not get to
+        Assert.Empty(await Service.UsersAsync("rp"));
+        Assert.True(await Service.CountAsync("emailindex") > 0); // what the erasure did not get to
 
-        await RunPurgeAsync(); // the same day: the journal entry is due at once
+        await Service.RunTimerAsync("PurgeExpiredData"); // the same day: the journal entry is due at once
         foreach (var table in new[] { "emailindex", "expiries", "uptakemarkers", "partnerrechecks" })
         {
-            Assert.True(await _service.CountAsync(table) == 0, $"{table} still has rows");
+            Assert.True(await Service.CountAsync(table) == 0, $"{table} still has rows");
         }
     }
 
     [Fact]
     public async Task StoppedBeforeTheRecordWent_ThePersonStaysWhole_AndThePurgeKeepsThem()
     {
-        _proxy.Rule = (method, path) => IsRecordDelete(method, path) ? StorageFault.Refuse : StorageFault.None;
+        Proxy.Rule = (method, path) => IsRecordDelete(method, path) ? StorageFault.Refuse : StorageFault.None;
 
         using var erase = await EraseAsync();
-        _proxy.Rule = null;
+        Proxy.Rule = null;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, erase.StatusCode);
-        var user = Assert.Single(await _service.UsersAsync("rp"));
-        Assert.Contains(user.RowKey, await _service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
-        await RunPurgeAsync();
-        Assert.Single(await _service.UsersAsync("rp"));
-        Assert.Equal(1, await _service.CountAsync("expiries")); // the journal entry gone, the person's own kept
-        Assert.Contains(user.RowKey, await _service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
+        var user = Assert.Single(await Service.UsersAsync("rp"));
+        Assert.Contains(user.RowKey, await Service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
+        await Service.RunTimerAsync("PurgeExpiredData");
+        Assert.Single(await Service.UsersAsync("rp"));
+        Assert.Equal(1, await Service.CountAsync("expiries")); // the journal entry gone, the person's own kept
+        Assert.Contains(user.RowKey, await Service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
     }
 
     private async Task<HttpResponseMessage> EraseAsync()
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(_service.BaseUrl, "api/tenants/rp/me"));
+        using var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(Service.BaseUrl, "api/tenants/rp/me"));
         request.Headers.Authorization = new("Bearer", "at-erin");
         return await http.SendAsync(request);
     }
 
-    private async Task RunPurgeAsync()
-    {
-        var scheduler = _service.Services.GetRequiredService<TimerFunctionScheduler>();
-        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == "PurgeExpiredData").Function, TestContext.Current.CancellationToken);
-    }
 }

@@ -120,6 +120,13 @@ public sealed class ServiceHost : IAsyncDisposable
     public Task<int> DrainUptakeAsync() =>
         Services.GetRequiredService<Onboarding.Uptake.UptakeDrain>().RunAsync(TestContext.Current.CancellationToken);
 
+    /// <summary>Runs a timer function once, as its schedule would.</summary>
+    public async Task RunTimerAsync(string name)
+    {
+        var scheduler = Services.GetRequiredService<Onboarding.LocalHost.TimerFunctionScheduler>();
+        await scheduler.InvokeAsync(scheduler.Schedules.Single(s => s.Function.Name == name).Function, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>The uptake report's totals of the service clock's current month, as counted so far.</summary>
     public async Task<Onboarding.Uptake.UptakeCounts> ThisMonthAsync(string tenant)
     {

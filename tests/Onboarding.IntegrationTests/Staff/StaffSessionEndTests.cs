@@ -67,13 +67,7 @@ public sealed partial class StaffSessionEndTests : TestProviderTests
     {
         using var browser = await SignInAsStaffAsync();
         var copied = StaffCookie(browser);
-        using var page = await StaffPageAsync(browser);
-        var csrf = AntiForgeryToken().Match(await page.Content.ReadAsStringAsync()).Groups["token"].Value;
-
-        using var signOut = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(Service.BaseUrl, "api/tenants/rp/logout"))
-        {
-            Content = new FormUrlEncodedContent([new("csrf", csrf)]),
-        });
+        using var signOut = await SignOutAsync(browser);
 
         Assert.Equal(HttpStatusCode.SeeOther, signOut.StatusCode);
         Assert.Contains("at-" + Provider.Subject, Provider.RevokedTokens);
@@ -87,13 +81,7 @@ public sealed partial class StaffSessionEndTests : TestProviderTests
         Provider.OffersRevocation = false;
         using var browser = await SignInAsStaffAsync();
         var copied = StaffCookie(browser);
-        using var page = await StaffPageAsync(browser);
-        var csrf = AntiForgeryToken().Match(await page.Content.ReadAsStringAsync()).Groups["token"].Value;
-
-        using var signOut = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(Service.BaseUrl, "api/tenants/rp/logout"))
-        {
-            Content = new FormUrlEncodedContent([new("csrf", csrf)]),
-        });
+        using var signOut = await SignOutAsync(browser);
 
         Assert.Equal(HttpStatusCode.SeeOther, signOut.StatusCode);
         Assert.Empty(Provider.RevokedTokens);
@@ -139,6 +127,17 @@ public sealed partial class StaffSessionEndTests : TestProviderTests
         using var refused = await SupportCallAsync(http, token);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode); // openEO's TokenInvalid
         Assert.Contains("\"code\":\"TokenInvalid\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The page's own sign-out form, with its anti-forgery token.</summary>
+    private async Task<HttpResponseMessage> SignOutAsync(Browser browser)
+    {
+        using var page = await StaffPageAsync(browser);
+        var csrf = AntiForgeryToken().Match(await page.Content.ReadAsStringAsync()).Groups["token"].Value;
+        return await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(Service.BaseUrl, "api/tenants/rp/logout"))
+        {
+            Content = new FormUrlEncodedContent([new("csrf", csrf)]),
+        });
     }
 
     private static TimeSpan BearerMaxCache => Onboarding.SignIn.BearerAuthenticator.MaxCacheTime;
