@@ -14,6 +14,8 @@ namespace Onboarding.Functions.Reports;
 public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessions, StaffGate gate, UptakeReports reports,
     TimeProvider time, BrowserCookies cookies, PageRenderer pages, StaffFrames frames, HttpResponder responder)
 {
+    private const int TopCount = 10;
+
     /// <summary>The operators' dashboard: sign-ups and active users, the funnel, top countries and institutions, CSV links.</summary>
     [Function("Dashboard")]
     public Task<IResult> Run(
@@ -37,16 +39,16 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
             var query = ReportQuery.Parse(request.Query["from"], request.Query["to"], null, time.GetUtcNow());
             var ct = request.HttpContext.RequestAborted;
             // Three independent reads: side by side, not one after another.
-            var reads = new[] { query, query with { By = Dimensions.Country }, query with { By = Dimensions.Institution } }
-                .Select(q => reports.ReadAsync(staff.Tenant, q, ct)).ToArray();
-            var (totals, byCountry, byInstitution) = (await reads[0], await reads[1], await reads[2]);
+            var totals = reports.ReadAsync(staff.Tenant, query, ct);
+            var byCountry = reports.TopAsync(staff.Tenant, query, Dimensions.Country, TopCount, ct);
+            var byInstitution = reports.TopAsync(staff.Tenant, query, Dimensions.Institution, TopCount, ct);
             return await pages.PageAsync<Dashboard>(200, frames.For("Uptake", staff, "reports"), new()
             {
                 [nameof(Dashboard.Staff)] = staff,
                 [nameof(Dashboard.Query)] = query,
-                [nameof(Dashboard.Totals)] = totals,
-                [nameof(Dashboard.ByCountry)] = byCountry,
-                [nameof(Dashboard.ByInstitution)] = byInstitution,
+                [nameof(Dashboard.Totals)] = await totals,
+                [nameof(Dashboard.ByCountry)] = await byCountry,
+                [nameof(Dashboard.ByInstitution)] = await byInstitution,
             });
         });
 }

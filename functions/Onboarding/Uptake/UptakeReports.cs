@@ -64,6 +64,9 @@ public sealed record UptakeCounts(long SignUps, long ActiveUsers, long SignIns, 
 
 public sealed record BreakdownCounts(string Value, UptakeCounts Counts);
 
+/// <summary>One value's sums over a report's months, for a top list.</summary>
+public sealed record TopValue(string Value, long SignUps, long ActiveUserMonths, long Ready);
+
 public sealed record MonthUptake(string Tenant, string Month, UptakeCounts Totals, IReadOnlyList<BreakdownCounts> Breakdown);
 
 /// <summary>
@@ -106,6 +109,34 @@ public sealed class UptakeReports(TableStore tables, TimeProvider time)
         {
             _cache.TryRemove(key, out _);
         }
+    }
+
+    /// <summary>
+    /// The values of a dimension with the most sign-ups over the query's months, at most
+    /// <paramref name="count"/>: the months are summed per value (one dictionary add per value and
+    /// month) before anything is sorted, and only what a top list shows is built. Ordered by what is
+    /// shown: counts below the tenant's suppression threshold sort as zero (then by name), or the
+    /// order would give the hidden counts away.
+    /// </summary>
+    public async Task<IReadOnlyList<TopValue>> TopAsync(Tenant tenant, ReportQuery query, string dimension, int count,
+        CancellationToken cancellationToken)
+    {
+        var months = await Task.WhenAll(query.Months().Select(m => SummaryAsync(UptakeKeys.Partition(tenant.Id, m.Year, m.Month), dimension)))
+            .WaitAsync(cancellationToken);
+        var sums = new Dictionary<string, (long SignUps, long Active, long Ready)>(StringComparer.Ordinal);
+        foreach (var month in months)
+        {
+            foreach (var (value, counts) in month)
+            {
+                ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, value, out _);
+                sum = (sum.SignUps + Get(counts, Metrics.SignUps), sum.Active + Get(counts, Metrics.ActiveUsers), sum.Ready + Get(counts, Metrics.Ready));
+            }
+        }
+
+        var suppressBelow = tenant.ReportSuppressBelow;
+        return sums.Select(s => new TopValue(s.Key, s.Value.SignUps, s.Value.Active, s.Value.Ready))
+            .OrderByDescending(t => t.SignUps < suppressBelow ? 0 : t.SignUps).ThenBy(t => t.Value, StringComparer.Ordinal)
+            .Take(count).ToList();
     }
 
     private Task<Dictionary<string, ValueCounts>> SummaryAsync(string partition, string dimension)

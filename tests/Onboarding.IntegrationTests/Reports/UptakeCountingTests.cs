@@ -95,6 +95,32 @@ public sealed class UptakeCountingTests : TestProviderTests
     }
 
     [Fact]
+    public async Task TopList_SumsTheMonthsPerValue_AndOrdersByWhatIsShown()
+    {
+        // January: six early adopters and two people without a role; February: one more early adopter, and ea0 again.
+        for (var i = 0; i < 6; i++)
+        {
+            await SignInAsync($"ea{i}", EarlyAdopter);
+        }
+
+        await SignInAsync("n0");
+        await SignInAsync("n1");
+        _clock.SetUtcNow(new DateTimeOffset(2026, 2, 3, 9, 0, 0, TimeSpan.Zero));
+        await SignInAsync("ea6", EarlyAdopter);
+        await SignInAsync("ea0", EarlyAdopter);
+        await Service.DrainUptakeAsync();
+
+        var tenant = Service.Services.GetRequiredService<TenantCatalog>().Get("rp");
+        var top = await Service.Services.GetRequiredService<UptakeReports>().TopAsync(tenant,
+            ReportQuery.Parse("2026-01", "2026-02", null, _clock.GetUtcNow()), "role", 10, TestContext.Current.CancellationToken);
+
+        // Early adopters: 7 sign-ups, 8 active user-months (ea0 in both); none: 2, below the threshold of 5, so it sorts as 0.
+        Assert.Equal([new TopValue("Early_Adopter", 7, 8, 7), new TopValue("none", 2, 2, 0)], top);
+        Assert.Single(await Service.Services.GetRequiredService<UptakeReports>().TopAsync(tenant,
+            ReportQuery.Parse("2026-01", "2026-02", null, _clock.GetUtcNow()), "role", 1, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task TheSignInIsRecordedWithItsCounting_WhichTheDrainDoesLater_Once()
     {
         await SignInAsync("eve", EarlyAdopter);
