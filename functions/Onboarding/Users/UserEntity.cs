@@ -35,6 +35,13 @@ public sealed class UserEntity : TableRow
     /// <summary>The key of the person's row in the subject-alias index (an HMAC, not the sub), when they have one.</summary>
     public string? AliasKey { get; set; }
 
+    /// <summary>
+    /// A random id of the write that produced this version. When storage's answer to a write is lost
+    /// and the retry meets a conflict (409, 412), the writer reads the record again and finds its own
+    /// id: the write landed, and is not applied a second time (a sign-in counted twice).
+    /// </summary>
+    public string? WriteId { get; set; }
+
     /// <summary>The onboarding status (<see cref="StoredStatus"/>) as JSON: states, roles, first-completed times.</summary>
     public string? Status { get; set; }
 

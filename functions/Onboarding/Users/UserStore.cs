@@ -60,13 +60,20 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         var partition = UserEntity.PartitionOf(tenantId, profile.UserId);
         // One person's sign-ins at once (several tabs, a script) take turns here rather than race.
         using var turn = await turns.TakeAsync(partition + "/" + profile.UserId, cancellationToken);
+        (SignInWrite Write, string Id)? sent = null; // the last write sent: if its answer was lost, it may have landed
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
             var entity = attempt == 1 && known is not null && !turn.Waited
                 ? known.Entity
                 : await ReadAsync(table, partition, profile.UserId, cancellationToken);
+            if (sent is { } mine && entity?.WriteId == mine.Id)
+            {
+                return mine.Write; // the answer was lost, the write was not
+            }
+
             var before = entity?.ToRecord();
+            var writeId = Guid.NewGuid().ToString("N");
             try
             {
                 await effects.BeforeWrite(before, cancellationToken);
@@ -76,9 +83,11 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                     created.ExpiresAt = expiresAt;
                     created.AliasKey = aliasKey;
                     created.WriteStatus(status(null, now));
+                    created.WriteId = writeId;
                     var record = created.ToRecord();
+                    sent = (new SignInWrite(record, null, Counted: true), writeId);
                     await WriteAsync(table, created, TableTransactionActionType.Add, effects.Outbox(null, record, true), now, cancellationToken);
-                    return new SignInWrite(record, null, Counted: true);
+                    return sent.Value.Write;
                 }
 
                 var counted = !oncePerDay || entity.LastSignInAt.UtcDateTime.Date < now.UtcDateTime.Date;
@@ -100,9 +109,11 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                     return new SignInWrite(before!, before, Counted: false); // nothing new: no write
                 }
 
+                entity.WriteId = writeId;
                 var after = entity.ToRecord();
+                sent = (new SignInWrite(after, before, counted), writeId);
                 await WriteAsync(table, entity, TableTransactionActionType.UpdateReplace, effects.Outbox(before, after, counted), now, cancellationToken);
-                return new SignInWrite(after, before, counted);
+                return sent.Value.Write;
             }
             catch (RequestFailedException e) when (e.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
@@ -156,6 +167,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         var partition = UserEntity.PartitionOf(tenantId, userId);
+        (string WriteId, StoredStatus Before)? sent = null;
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
@@ -163,6 +175,11 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
             if (entity is null)
             {
                 return null;
+            }
+
+            if (sent is { } mine && entity.WriteId == mine.WriteId)
+            {
+                return (entity.ToRecord(), mine.Before); // the answer was lost, the write was not
             }
 
             var before = entity.Status;
@@ -175,6 +192,8 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
 
             try
             {
+                entity.WriteId = Guid.NewGuid().ToString("N");
+                sent = (entity.WriteId, beforeStatus);
                 var after = entity.ToRecord();
                 await WriteAsync(table, entity, TableTransactionActionType.UpdateReplace, outbox(beforeStatus, after), now, cancellationToken);
                 return (after, beforeStatus);

@@ -106,6 +106,10 @@ public sealed class StorageFaultInvariantTests : FaultProxyTests
 
         await AssertEveryUserHasItsIndexEntriesAsync(users);
 
+        // No sign-in applied twice: a lost answer's retry finds its own write (UserEntity.WriteId).
+        // Each person made three browser sign-ins and one /me (a bearer token counts once a day).
+        Assert.All(users, u => Assert.True(u.SignInCount <= 4, $"user {u.RowKey[..8]} counted {u.SignInCount} sign-ins of at most 4"));
+
         // The counts equal a recount of the records (the erased person's counts stay, as erasure keeps them).
         var month = await Service.ThisMonthAsync("rp");
         var createdPeople = users.Count + (erasureDone && erasedSignIns > 0 ? 1 : 0);
