@@ -32,6 +32,7 @@ public sealed partial class UserEraser(
     /// <summary>Erases on request, whatever the record's state. True when there was a record.</summary>
     public async Task<bool> EraseAsync(string tenantId, string userId, string reason, CancellationToken cancellationToken)
     {
+        using var turn = await users.TakeTurnAsync(tenantId, userId, cancellationToken); // this instance's sign-ins of them wait
         var user = await users.FindEntityAsync(tenantId, userId, cancellationToken);
         if (user is null)
         {
@@ -49,8 +50,29 @@ public sealed partial class UserEraser(
         await ForgetTracesAsync(tenantId, userId, emailKey, user.AliasKey, user.FirstSignInAt, cancellationToken);
         await RemoveRecordEntryAsync(tenantId, userId, user.ExpiresAt, now, cancellationToken);
         await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, now, cancellationToken); // last: until now it named everything
+        await RestoreIfSignedInAgainAsync(tenantId, userId, cancellationToken);
         LogErased(tenantId, pseudonyms.LogReference(userId), reason);
         return true;
+    }
+
+    /// <summary>
+    /// A sign-in on another instance that came after the record went has written a new record, whose
+    /// entries the steps above may just have removed: it gets them back. The person chose to sign in
+    /// again; what the erasure removed of before stays removed.
+    /// </summary>
+    private async Task RestoreIfSignedInAgainAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        if (await users.FindEntityAsync(tenantId, userId, cancellationToken) is not { } again)
+        {
+            return;
+        }
+
+        var emailKey = again.Email is { } email ? emails.KeyOf(email) : null;
+        await Task.WhenAll(
+            expiries.AddAsync(tenantId, ExpiryKinds.User, userId, again.ExpiresAt, emailKey, again.AliasKey, again.FirstSignInAt, cancellationToken),
+            again.Email is { } address ? emails.AddAsync(tenantId, address, userId, cancellationToken) : Task.CompletedTask,
+            again.AliasKey is { } alias ? aliases.AddAsync(tenantId, alias, userId, cancellationToken) : Task.CompletedTask);
+        LogSignedInAgain(tenantId, pseudonyms.LogReference(userId));
     }
 
     /// <summary>The record's own expiry entry, when it is not the journal entry (of <paramref name="journalAt"/>'s day).</summary>
@@ -122,6 +144,9 @@ public sealed partial class UserEraser(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erased {Count} users of tenant {Tenant} ({Kept} kept: signed in meanwhile): {Reason}")]
     private partial void LogErasedMany(string tenant, int count, int kept, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserRef} of tenant {Tenant} signed in again while being erased: the new record keeps its entries")]
+    private partial void LogSignedInAgain(string tenant, string userRef);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Erased user {UserRef} of tenant {Tenant}: {Reason}")]
     private partial void LogErased(string tenant, string userRef, string reason);

@@ -35,6 +35,13 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// <summary>Enough for a few dozen browsers of one person at once; past it, a 503 (try again), never a 500.</summary>
     private const int MaxAttempts = 32;
 
+    /// <summary>
+    /// This instance's turn at one person's record: their sign-ins and an erasure of them take turns
+    /// rather than race (across instances the record's ETag and the erasure's final check decide).
+    /// </summary>
+    public Task<Common.KeyedLocks.Turn> TakeTurnAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
+        turns.TakeAsync(UserEntity.PartitionOf(tenantId, userId) + "/" + userId, cancellationToken);
+
     public async Task<UserRecord?> FindAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
         (await FindEntityAsync(tenantId, userId, cancellationToken))?.ToRecord();
 
@@ -59,7 +66,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         var partition = UserEntity.PartitionOf(tenantId, profile.UserId);
         // One person's sign-ins at once (several tabs, a script) take turns here rather than race.
-        using var turn = await turns.TakeAsync(partition + "/" + profile.UserId, cancellationToken);
+        using var turn = await TakeTurnAsync(tenantId, profile.UserId, cancellationToken);
         (SignInWrite Write, string Id)? sent = null; // the last write sent: if its answer was lost, it may have landed
         for (var attempt = 1; ; attempt++)
         {

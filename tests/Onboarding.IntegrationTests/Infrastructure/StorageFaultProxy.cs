@@ -19,6 +19,9 @@ public enum StorageFault
 
     /// <summary>Storage did the work; the answer's status and headers arrive, then the connection is reset mid-body.</summary>
     ResetMidResponse,
+
+    /// <summary>The request waits <see cref="StorageFaultProxy.DelayBy"/>, then goes through: a slow storage, or an interleaving a test forces.</summary>
+    Delay,
 }
 
 /// <summary>
@@ -55,6 +58,9 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
     /// its filter's keys), before the random ones; null or <see cref="StorageFault.None"/> passes.
     /// </summary>
     public Func<string, string, StorageFault>? Rule { get; set; }
+
+    /// <summary>How long a <see cref="StorageFault.Delay"/> holds a request.</summary>
+    public TimeSpan DelayBy { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public int Requests => _requests;
 
@@ -106,6 +112,11 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
         {
             context.Abort();
             return;
+        }
+
+        if (fault == StorageFault.Delay)
+        {
+            await Task.Delay(DelayBy);
         }
 
         using var body = new MemoryStream();
