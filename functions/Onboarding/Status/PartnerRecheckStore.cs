@@ -15,12 +15,15 @@ public sealed class PartnerRecheckEntity : TableRow
 
     /// <summary>After this, stop re-checking: the person has not linked within the tenant's window.</summary>
     public DateTimeOffset Until { get; set; }
+
+    /// <summary>Re-checks in a row that could not reach a partner: the next one comes sooner than hourly, backing off.</summary>
+    public int Misses { get; set; }
 }
 
 public sealed class PartnerRecheckStore(TableStore tables)
 {
     public async Task ScheduleAsync(string tenantId, string userId, DateTimeOffset dueAt, DateTimeOffset until,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, int misses = 0)
     {
         var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
         await table.UpsertEntityAsync(new PartnerRecheckEntity
@@ -29,6 +32,7 @@ public sealed class PartnerRecheckStore(TableStore tables)
             RowKey = userId,
             DueAt = dueAt,
             Until = until,
+            Misses = misses,
         }, TableUpdateMode.Replace, cancellationToken);
     }
 

@@ -19,6 +19,16 @@ public sealed partial class StatusService(
     /// <summary>How long after a check that found no link the timer looks again (plus jitter).</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// When a re-check could not reach a partner: the first retry after this, then twice as long each
+    /// time (5, 10, 20, 40 minutes), never longer than <see cref="RecheckInterval"/>; plus up to a minute of jitter.
+    /// </summary>
+    public static readonly TimeSpan UnreachableRetry = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long after <paramref name="misses"/> re-checks in a row that could not reach a partner to try again.</summary>
+    public static TimeSpan BackOff(int misses) =>
+        TimeSpan.FromTicks(Math.Min(RecheckInterval.Ticks, UnreachableRetry.Ticks << Math.Clamp(misses - 1, 0, 10)));
+
     /// <summary>Asks every partner of the tenant about this identity, all at once.</summary>
     public async Task<IReadOnlyDictionary<string, LinkAnswer>> ObservePartnersAsync(Tenant tenant, string identity,
         bool fresh, CancellationToken cancellationToken)
@@ -41,7 +51,8 @@ public sealed partial class StatusService(
     }
 
     /// <summary>Asks the partners again now (timer, staff) and stores what changed.</summary>
-    public async Task<UserRecord?> RecheckPartnersAsync(Tenant tenant, string userId, CancellationToken cancellationToken)
+    /// <param name="misses">The re-checks before this one, in a row, that could not reach a partner.</param>
+    public async Task<UserRecord?> RecheckPartnersAsync(Tenant tenant, string userId, CancellationToken cancellationToken, int misses = 0)
     {
         var user = await users.FindAsync(tenant.Id, userId, cancellationToken);
         if (user is null)
@@ -57,20 +68,22 @@ public sealed partial class StatusService(
             return null;
         }
 
-        await ScheduleRecheckAsync(tenant, updated, cancellationToken);
+        var unreachable = observed.Partners.Values.Any(a => a.State == LinkState.Unknown);
+        await ScheduleRecheckAsync(tenant, updated, cancellationToken, misses: unreachable ? misses + 1 : 0);
         return updated;
     }
 
     /// <summary>
     /// Keeps a user on the re-check schedule while a partner step is not done and the tenant's window
-    /// after sign-up is open; takes them off otherwise. Due again after an hour, spread by jitter.
+    /// after sign-up is open; takes them off otherwise. Due again after an hour, spread by jitter, or
+    /// sooner (<see cref="BackOff"/>) after re-checks that could not reach a partner.
     /// </summary>
     /// <param name="previous">
     /// The status before a sign-in (null for a first one), when the caller knows it: a person who had
     /// every partner linked before was not on the schedule, so there is nothing to take off.
     /// </param>
     public async Task ScheduleRecheckAsync(Tenant tenant, UserRecord user, CancellationToken cancellationToken, bool dueNow = false,
-        StoredStatus? previous = null)
+        StoredStatus? previous = null, int misses = 0)
     {
         if (tenant.Partners.Count == 0)
         {
@@ -93,8 +106,10 @@ public sealed partial class StatusService(
             return;
         }
 
-        var jitter = TimeSpan.FromSeconds(Random.Shared.Next(0, 600));
-        await rechecks.ScheduleAsync(tenant.Id, user.UserId, dueNow ? now : now + RecheckInterval + jitter, until, cancellationToken);
+        var due = dueNow ? now
+            : misses > 0 ? now + BackOff(misses) + TimeSpan.FromSeconds(Random.Shared.Next(0, 60))
+            : now + RecheckInterval + TimeSpan.FromSeconds(Random.Shared.Next(0, 600));
+        await rechecks.ScheduleAsync(tenant.Id, user.UserId, due, until, cancellationToken, misses);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ignored {Count} malformed entitlement value(s) for tenant {Tenant}")]

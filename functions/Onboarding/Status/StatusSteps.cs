@@ -33,8 +33,9 @@ public static class StatusSteps
                     // Only a fresh answer undoes a confirmed link: a cached one may predate it.
                     { State: LinkState.NotLinked, Fresh: false } when before is { State: StepState.Done } => before,
                     { State: LinkState.NotLinked } => Keep(before, StepState.ActionRequired, null, now),
-                    // A partner that cannot be asked does not undo a link it confirmed before.
-                    _ => before is { State: StepState.Done } ? before : Keep(before, StepState.Unknown, null, now),
+                    // A partner that cannot be asked does not undo what it said before: a confirmed link, or
+                    // "not linked yet" (the person still has the step to do, and is told so).
+                    _ => before is { State: StepState.Done or StepState.ActionRequired } ? before : Keep(before, StepState.Unknown, null, now),
                 }
                 : before ?? new StoredStep(StepState.Pending, null);
         }

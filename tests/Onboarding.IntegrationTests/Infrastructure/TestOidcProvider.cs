@@ -93,6 +93,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// <summary>How many userinfo requests the provider received.</summary>
     public int UserInfoRequests => _userInfoRequests;
     private int _userInfoRequests;
+    private int _partnerRequests;
 
     /// <summary>Where discovery says the endpoints are; the issuer's own authority when null.</summary>
     public string? EndpointBase { get; set; }
@@ -115,6 +116,11 @@ public sealed class TestOidcProvider : IAsyncDisposable
 
     /// <summary>The email claim userinfo gives, when not the subject's own address.</summary>
     public string? UserInfoEmail { get; set; }
+
+    /// <summary>What the partner admin API answers instead of "no linked account" (a partner that is down: 503).</summary>
+    public int? PartnerStatusCode { get; set; }
+
+    public int PartnerRequests => _partnerRequests;
 
     /// <summary>How long userinfo takes to answer (a provider under load).</summary>
     public TimeSpan UserInfoDelay { get; set; }
@@ -168,6 +174,7 @@ public sealed class TestOidcProvider : IAsyncDisposable
         EmailVerified = null;
         UserInfoDelay = TimeSpan.Zero;
         UserInfoEmail = null;
+        PartnerStatusCode = null;
         RevokedTokens.Clear();
         AccessTokenLifetimeSeconds = 3600;
     }
@@ -293,8 +300,9 @@ public sealed class TestOidcProvider : IAsyncDisposable
         // A partner admin API that takes far longer than any sane time-out.
         app.MapGet("/slow-partner/admin/realms/{realm}/users", async (HttpContext context) =>
         {
+            Interlocked.Increment(ref _partnerRequests);
             await Task.Delay(SlowPartnerDelay, context.RequestAborted);
-            return Results.Json(Array.Empty<object>());
+            return PartnerStatusCode is { } down ? Results.StatusCode(down) : Results.Json(Array.Empty<object>());
         });
 
         app.MapGet("/rp/userinfo", async (HttpRequest request) =>

@@ -40,14 +40,26 @@ public sealed class StatusStepsTests
     }
 
     [Fact]
-    public void Merge_PartnerDown_DoesNotUndoAConfirmedLink_ButIsUnknownOtherwise()
+    public void Merge_PartnerDown_DoesNotUndoWhatItSaidBefore_UnknownOnlyWhenNothingIsKnown()
     {
         var linked = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.Linked), T0);
         var notYet = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.NotLinked), T0);
 
         Assert.Equal(StepState.Done, StatusSteps.Merge(Tenant, linked, Observed(null, LinkState.Unknown), T0).Step("terrascope")!.State);
-        Assert.Equal(StepState.Unknown, StatusSteps.Merge(Tenant, notYet, Observed(null, LinkState.Unknown), T0).Step("terrascope")!.State);
+        // "Link your account" stays what the person is told while the partner cannot be asked.
+        Assert.Equal(StepState.ActionRequired, StatusSteps.Merge(Tenant, notYet, Observed(null, LinkState.Unknown), T0).Step("terrascope")!.State);
+        Assert.Equal(StepState.Unknown, StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.Unknown), T0).Step("terrascope")!.State);
     }
+
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(2, 10)]
+    [InlineData(3, 20)]
+    [InlineData(4, 40)]
+    [InlineData(5, 60)]   // never longer than the hourly re-check
+    [InlineData(60, 60)]
+    public void RecheckBackOff_AfterUnreachablePartners_StartsInMinutes_AndDoubles(int misses, int minutes) =>
+        Assert.Equal(TimeSpan.FromMinutes(minutes), StatusService.BackOff(misses));
 
     [Fact]
     public void Merge_ACachedNotLinked_DoesNotUndoALinkConfirmedSince_AFreshOneDoes()
