@@ -38,7 +38,19 @@ public sealed partial class RetentionPurge(
         var total = new PurgeResult(0, 0, 0, null);
         foreach (var tenant in tenants.All)
         {
-            var result = await RunAsync(tenant, cancellationToken);
+            PurgeResult result;
+            try
+            {
+                result = await RunAsync(tenant, cancellationToken);
+            }
+            catch (Exception e) when (Storage.StorageFaults.Describe(e) is { } fault)
+            {
+                // One tenant's storage trouble does not stop the others; its due entries wait for the
+                // next run, which finds them again (entries go only after what they name is gone).
+                LogTenantFailed(tenant.Id, fault.Status, fault.Code);
+                continue;
+            }
+
             total = new PurgeResult(total.Erased + result.Erased, total.KeptBecauseSignedInAgain + result.KeptBecauseSignedInAgain,
                 total.StaleEntries + result.StaleEntries, Min(total.OldestOverdue, result.OldestOverdue));
         }
@@ -116,6 +128,9 @@ public sealed partial class RetentionPurge(
     }
 
     private static DateTimeOffset? Min(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention purge of tenant {Tenant} stopped: storage status {Status}, code {Code}; the next run goes on from there")]
+    private partial void LogTenantFailed(string tenant, int status, string code);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge of tenant {Tenant}: {Count} audit entries past retention deleted")]
     private partial void LogAudit(string tenant, int count);

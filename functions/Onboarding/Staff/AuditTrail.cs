@@ -35,7 +35,8 @@ public sealed class AuditTrail(TableStore tables, TimeProvider time)
     {
         var table = await tables.GetAsync(Table.Audit, cancellationToken);
         var now = time.GetUtcNow();
-        await table.AddEntityAsync(new AuditEntity
+        // An upsert: the key is random, so a retry after a lost answer writes the same entry again, not a conflict.
+        await table.UpsertEntityAsync(new AuditEntity
         {
             PartitionKey = Partition(actor.Tenant.Id, now),
             RowKey = $"{DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks:D19}_{Secrets.Random(6)}",
@@ -45,7 +46,7 @@ public sealed class AuditTrail(TableStore tables, TimeProvider time)
             Action = action,
             TargetUser = targetUser,
             Detail = detail,
-        }, cancellationToken);
+        }, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ using Onboarding.Tenants;
 namespace Onboarding.IntegrationTests.Hardening;
 
 /// <summary>
-/// The uptake drain with one tenant's storage failing: the other tenants are counted in the same run,
-/// the failing tenant's events wait in its outbox, and the next run counts them once.
+/// The timers with one tenant's storage failing: the uptake drain counts the other tenants in the same
+/// run and the failing tenant's events wait in its outbox, counted once by the next run; the purge
+/// erases the other tenants' expired people and the failing tenant's on the next run.
 /// </summary>
 public sealed class DrainFaultTests : FaultProxyTests
 {
@@ -56,5 +57,29 @@ public sealed class DrainFaultTests : FaultProxyTests
     {
         var month = await Service.ThisMonthAsync(tenant);
         return (month.SignUps, month.SignIns);
+    }
+
+    [Fact]
+    public async Task OneTenantsStorageFailing_ThePurgeErasesTheOthers_AndItsOwnOnTheNextRun()
+    {
+        foreach (var (tenant, person) in new[] { ("broken", "ann"), ("rp", "ben") })
+        {
+            using var browser = new Browser();
+            using var response = await browser.GetAsync(await browser.CallbackUrlAsync(Service.BaseUrl, tenant, person));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Clock.Advance(TimeSpan.FromDays(366));
+        Proxy.Rule = (_, address) => address.Contains("broken", StringComparison.Ordinal) ? StorageFault.Refuse : StorageFault.None;
+        await Service.RunTimerAsync("PurgeExpiredData");
+        Proxy.Rule = null;
+
+        Assert.Contains("Retention purge of tenant broken stopped", Service.Logs.All, StringComparison.Ordinal);
+        Assert.Empty(await Service.UsersAsync("rp"));
+        Assert.Single(await Service.UsersAsync("broken"));
+
+        await Service.RunTimerAsync("PurgeExpiredData");
+        Assert.Empty(await Service.UsersAsync("broken"));
+        Assert.Equal(0, await Service.CountAsync("expiries"));
     }
 }

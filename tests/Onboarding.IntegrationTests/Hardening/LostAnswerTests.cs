@@ -12,6 +12,12 @@ namespace Onboarding.IntegrationTests.Hardening;
 /// </summary>
 public sealed class LostAnswerTests : FaultProxyTests
 {
+    private const string Support = "urn:mace:egi.eu:group:vo.openeo.cloud:role=support#aai.egi.eu";
+
+    protected override Task<IEnumerable<Onboarding.Tenants.TenantDocument>> TenantsAsync() =>
+        Task.FromResult<IEnumerable<Onboarding.Tenants.TenantDocument>>(
+            [TestTenants.Rp(Provider) with { Staff = new Onboarding.Tenants.StaffDocument { Support = [Support] } }]);
+
     /// <summary>Loses the answer to the next write of the record (its entity-group transaction), once.</summary>
     private void LoseTheNextRecordWrite()
     {
@@ -40,6 +46,26 @@ public sealed class LostAnswerTests : FaultProxyTests
         await Service.DrainUptakeAsync();
         var month = await Service.ThisMonthAsync("rp");
         Assert.Equal((1, 1, 2), (month.SignUps, month.ActiveUsers, month.SignIns));
+    }
+
+    [Fact]
+    public async Task AuditEntryAnswerLost_TheLookUpAnswers_WithOneEntry()
+    {
+        Provider.Subject = "staff";
+        Provider.Entitlements = [Support];
+        var lost = 0;
+        Proxy.Rule = (method, address) => method == "PUT" && address.Contains("audit(", StringComparison.Ordinal) && Interlocked.Exchange(ref lost, 1) == 0
+            ? StorageFault.LoseAnswer
+            : StorageFault.None;
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Service.BaseUrl, "api/tenants/rp/support/users?email=nobody@example.org"));
+        request.Headers.Authorization = new("Bearer", "at-staff");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, Proxy.Injected);
+        Assert.Equal(1, await Service.CountAsync("audit"));
     }
 
     private async Task<JsonElement> SignInAsync()
