@@ -23,7 +23,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
             "Owner", "Payload", "CreatedAt"], // and the outbox rows written with the records
         ["consumedstates"] = ["ConsumedBy", "ExpiresAt"],
         ["subjectaliases"] = ["UserId"],
-        ["partnerrechecks"] = ["DueAt", "Until"],
+        ["partnerrechecks"] = ["DueAt", "Until", "Misses"],
         ["emailindex"] = ["UserIds"],
         ["expiries"] = ["EmailKey", "AliasKey", "FirstSignInAt", "RecordExpiresAt"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
