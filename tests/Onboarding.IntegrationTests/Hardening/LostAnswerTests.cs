@@ -46,6 +46,7 @@ public sealed class LostAnswerTests : FaultProxyTests
         await Service.DrainUptakeAsync();
         var month = await Service.ThisMonthAsync("rp");
         Assert.Equal((1, 1, 2), (month.SignUps, month.ActiveUsers, month.SignIns));
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
     }
 
     [Fact]

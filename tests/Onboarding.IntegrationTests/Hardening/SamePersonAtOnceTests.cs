@@ -33,6 +33,7 @@ public sealed class SamePersonAtOnceTests : TestProviderTests
         await Service.DrainUptakeAsync();
         var month = await Service.ThisMonthAsync("rp");
         Assert.Equal((1, 1, 1), (month.SignUps, month.ActiveUsers, month.SignIns));
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
     }
 
     [Fact]
@@ -62,5 +63,6 @@ public sealed class SamePersonAtOnceTests : TestProviderTests
         await Service.DrainUptakeAsync();
         var month = await Service.ThisMonthAsync("rp");
         Assert.Equal((1, 1, 50), (month.SignUps, month.ActiveUsers, month.SignIns));
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
     }
 }

@@ -111,7 +111,7 @@ public sealed class StorageFaultInvariantTests : FaultProxyTests
             Assert.Contains(users, u => u.RowKey == ids[person]);
         }
 
-        await AssertEveryUserHasItsIndexEntriesAsync(users);
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: true);
 
         // No sign-in applied twice: a lost answer's retry finds its own write (UserEntity.WriteId).
         // Each person made three browser sign-ins and one /me (a bearer token counts once a day).
@@ -146,27 +146,6 @@ public sealed class StorageFaultInvariantTests : FaultProxyTests
 
     private Task<List<UserEntity>> UsersAsync() => Service.UsersAsync("rp");
 
-    private async Task AssertEveryUserHasItsIndexEntriesAsync(List<UserEntity> users)
-    {
-        var emails = Service.Services.GetRequiredService<EmailIndex>();
-        var aliases = Service.Table("subjectaliases");
-        var expiries = Service.Table("expiries");
-        foreach (var user in users)
-        {
-            if (user.Email is { } email)
-            {
-                Assert.Contains(user.RowKey, await emails.FindAsync("rp", email, TestContext.Current.CancellationToken));
-            }
-
-            var expiry = await expiries.GetEntityIfExistsAsync<TableEntity>(
-                ExpiryIndex.Partition("rp", user.ExpiresAt, user.RowKey), ExpiryIndex.Row(ExpiryKinds.User, user.RowKey));
-            Assert.True(expiry.HasValue, $"user {user.RowKey[..8]} has no expiry entry for {user.ExpiresAt:yyyy-MM-dd}");
-            if (user.AliasKey is { } alias)
-            {
-                Assert.True((await aliases.GetEntityIfExistsAsync<TableEntity>(Partitions.Spread("rp", alias), alias)).HasValue);
-            }
-        }
-    }
 
 }
 
@@ -209,6 +188,7 @@ public sealed class InterruptedErasureTests : FaultProxyTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, erase.StatusCode);
         Assert.Empty(await Service.UsersAsync("rp"));
         Assert.True(await Service.CountAsync("emailindex") > 0); // what the erasure did not get to
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: true); // ...named by the journal entry
 
         await Service.RunTimerAsync("PurgeExpiredData"); // the same day: the journal entry is due at once
         foreach (var table in new[] { "emailindex", "expiries", "uptakemarkers", "partnerrechecks" })
@@ -228,9 +208,11 @@ public sealed class InterruptedErasureTests : FaultProxyTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, erase.StatusCode);
         var user = Assert.Single(await Service.UsersAsync("rp"));
         Assert.Contains(user.RowKey, await Service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: true); // the journal entry, until the purge
         await Service.RunTimerAsync("PurgeExpiredData");
         Assert.Single(await Service.UsersAsync("rp"));
         Assert.Equal(1, await Service.CountAsync("expiries")); // the journal entry gone, the person's own kept
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
         Assert.Contains(user.RowKey, await Service.Services.GetRequiredService<EmailIndex>().FindAsync("rp", user.Email!, TestContext.Current.CancellationToken));
     }
 
