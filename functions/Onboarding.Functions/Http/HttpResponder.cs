@@ -43,7 +43,7 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
 
             return await FailureAsync(request, e.Error, e.Detail);
         }
-        catch (Exception e) when (StorageFault(e) is { } fault)
+        catch (Exception e) when (Onboarding.Storage.StorageFaults.Describe(e) is { } fault)
         {
             LogStorageFault(request.Path, fault.Status, fault.Code);
             return await FailureAsync(request, ApiError.StorageUnavailable, ApiError.StorageUnavailable.Title);
@@ -105,8 +105,6 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
             ? $"/{string.Join('/', segments[..(tenantIndex + 1)].Select(Uri.EscapeDataString))}/login{(staffPage ? "?for=staff" : "")}"
             : null;
     }
-
-    private static (int Status, string Code)? StorageFault(Exception e) => Onboarding.Storage.StorageFaults.Describe(e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed handling {Path}: status {Status}, code {ErrorCode}; answered 503")]
     private partial void LogStorageFault(PathString path, int status, string errorCode);

@@ -14,7 +14,7 @@ public sealed record BearerCaller(Tenant Tenant, JsonElement Claims);
 /// Validates <c>Authorization: Bearer &lt;token&gt;</c> and the openEO form
 /// <c>Bearer oidc/&lt;provider&gt;/&lt;token&gt;</c> through the tenant provider's userinfo endpoint,
 /// as openEO back-ends do. Answers are cached by a hash of the token (never the token itself) for at
-/// most 15 minutes and never past the token's life. A token of one tenant's provider opens nothing
+/// most a minute (<see cref="MaxCacheTime"/>) and never past the token's life. A token of one tenant's provider opens nothing
 /// of another tenant: it is only ever shown to that tenant's own provider.
 /// </summary>
 public sealed partial class BearerAuthenticator(

@@ -52,8 +52,7 @@ public sealed partial class StaffAuthenticator(
         {
             var caller = await bearer.AuthenticateAsync(tenant.Id, authorization, cancellationToken);
             var identity = await identities.ResolveAsync(tenant, caller.Claims, cancellationToken);
-            var roles = tenant.Staff.RolesOf(ProfileMapper.Strings(caller.Claims, "eduperson_entitlement"));
-            return new StaffMember(tenant, identity.UserId, roles, null);
+            return new StaffMember(tenant, identity.UserId, RolesOf(tenant, caller.Claims), null);
         }
 
         if (sessions.Read(sessionCookie) is { } session)
@@ -64,12 +63,15 @@ public sealed partial class StaffAuthenticator(
                 throw new OnboardingException(ApiError.PermissionsInsufficient);
             }
 
-            var claims = await CurrentClaimsAsync(tenant, session, cancellationToken);
-            return new StaffMember(tenant, session.ActorId, tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement")), session);
+            return new StaffMember(tenant, session.ActorId, RolesOf(tenant, await CurrentClaimsAsync(tenant, session, cancellationToken)), session);
         }
 
         throw new OnboardingException(ApiError.AuthenticationRequired);
     }
+
+    /// <summary>The staff roles the provider's answer gives, whoever asks (bearer or session).</summary>
+    private static IReadOnlySet<StaffRole> RolesOf(Tenant tenant, System.Text.Json.JsonElement claims) =>
+        tenant.Staff.RolesOf(ProfileMapper.Strings(claims, "eduperson_entitlement"));
 
     /// <summary>
     /// Ends a staff session: refused on this instance from now on, and its access token revoked at the
