@@ -518,7 +518,7 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
         return users.SelectMany(u =>
         {
             var record = u.ToRecord();
-            var hash = pseudonyms.Hash("uptake", record.UserId);
+            var hash = Onboarding.Uptake.UptakeHash.Of(pseudonyms, record.UserId, record.Life);
             var partition = UptakeKeys.MarkerPartition(UptakeKeys.Partition(tenant.Id, record.FirstSignInAt), hash);
             var stages = UptakePlanner.Stages(tenant, record.Status).Prepend(Metrics.SignUps);
             if (record.Status.ReadyAt is not null)

@@ -98,6 +98,7 @@ public static class ServiceRegistration
         services.AddSingleton<EmailIndex>();
         services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<UserEraser>();
+        services.AddSingleton<StaleKeys>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<DataExport>();
         services.AddSingleton<UserSessions>();

@@ -30,6 +30,43 @@ public sealed class ExpiryEntity : TableRow
 
     /// <summary>On an erasure's journal entry: when the record was due to expire, so its own entry goes too.</summary>
     public DateTimeOffset? RecordExpiresAt { get; set; }
+
+    /// <summary>
+    /// The email key the user held before a change on the entry's own day (the entry was written
+    /// again in place): the old row is cleared just after the record's write, and if a crash stops
+    /// that, by whoever retires this entry (<see cref="StaleKeys"/>).
+    /// </summary>
+    public string? StaleEmailKey { get; set; }
+
+    /// <summary>The alias key the user held before a change on the entry's day, for the same reason.</summary>
+    public string? StaleAliasKey { get; set; }
+
+    /// <summary>The life of the record the entry was written for (<see cref="Users.UserEntity.Life"/>): its uptake markers are that life's.</summary>
+    public string? Life { get; set; }
+
+    public UserTraces TracesOf() => new(EmailKey, AliasKey, FirstSignInAt, Life)
+    {
+        RecordExpiresAt = RecordExpiresAt,
+        StaleEmailKey = StaleEmailKey,
+        StaleAliasKey = StaleAliasKey,
+    };
+}
+
+/// <summary>
+/// What a user's record leads to, named in their expiry entry so that it can be cleared without the
+/// record: the email row and alias (by key, not the address or sub), and where their uptake markers
+/// are (the first sign-in's month and the record's life).
+/// </summary>
+public sealed record UserTraces(string? EmailKey, string? AliasKey, DateTimeOffset? FirstSignInAt, string? Life)
+{
+    /// <summary>On an erasure's journal entry: when the record was due to expire, so its own entry goes too.</summary>
+    public DateTimeOffset? RecordExpiresAt { get; init; }
+
+    /// <summary>See <see cref="ExpiryEntity.StaleEmailKey"/>.</summary>
+    public string? StaleEmailKey { get; init; }
+
+    /// <summary>See <see cref="ExpiryEntity.StaleAliasKey"/>.</summary>
+    public string? StaleAliasKey { get; init; }
 }
 
 public static class ExpiryKinds
@@ -56,19 +93,29 @@ public sealed class ExpiryIndex(TableStore tables)
     /// <summary>The key part of a row (after the kind).</summary>
     public static string KeyOf(ExpiryEntity entity) => entity.RowKey[(entity.RowKey.IndexOf('_', StringComparison.Ordinal) + 1)..];
 
-    public async Task AddAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, string? emailKey,
-        string? aliasKey, DateTimeOffset? firstSignInAt, CancellationToken cancellationToken, DateTimeOffset? recordExpiresAt = null)
+    /// <summary>The user's entry for the day their data expires, naming what it leads to; a repeat writes the same.</summary>
+    public async Task AddAsync(string tenantId, string userId, DateTimeOffset expiresAt, UserTraces traces, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Expiries, cancellationToken);
         await table.UpsertEntityAsync(new ExpiryEntity
         {
-            PartitionKey = Partition(tenantId, expiresAt, key),
-            RowKey = Row(kind, key),
-            EmailKey = emailKey,
-            AliasKey = aliasKey,
-            FirstSignInAt = firstSignInAt,
-            RecordExpiresAt = recordExpiresAt,
+            PartitionKey = Partition(tenantId, expiresAt, userId),
+            RowKey = Row(ExpiryKinds.User, userId),
+            EmailKey = traces.EmailKey,
+            AliasKey = traces.AliasKey,
+            FirstSignInAt = traces.FirstSignInAt,
+            Life = traces.Life,
+            RecordExpiresAt = traces.RecordExpiresAt,
+            StaleEmailKey = traces.StaleEmailKey,
+            StaleAliasKey = traces.StaleAliasKey,
         }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<ExpiryEntity?> FindAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Expiries, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<ExpiryEntity>(Partition(tenantId, expiresAt, key), Row(kind, key), cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 
     public async Task RemoveAsync(string tenantId, string kind, string key, DateTimeOffset expiresAt, CancellationToken cancellationToken)

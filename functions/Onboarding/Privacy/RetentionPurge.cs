@@ -24,6 +24,8 @@ public sealed partial class RetentionPurge(
     UserEraser eraser,
     Staff.AuditTrail audit,
     Uptake.UptakeMarkers markers,
+    EmailIndex emails,
+    StaleKeys staleKeys,
     TimeProvider time,
     ILogger<RetentionPurge> logger)
 {
@@ -73,6 +75,7 @@ public sealed partial class RetentionPurge(
 
             var done = new List<ExpiryEntity>();
             var erase = new List<UserEntity>();
+            var retire = new List<(ExpiryEntity Entry, UserEntity User)>();
             for (var i = 0; i < chunk.Length; i++)
             {
                 var (entry, user) = (chunk[i], found[i]);
@@ -86,11 +89,20 @@ public sealed partial class RetentionPurge(
                 else if (ExpiryIndex.Partition(tenant.Id, user.ExpiresAt, user.RowKey) != entry.PartitionKey)
                 {
                     stale++; // signed in since: a newer entry exists
+                    if (entry.Life != user.Life && entry.FirstSignInAt is { } first)
+                    {
+                        // An erasure stopped after its commit point, and the person came back before
+                        // this run: the new life keeps everything, the old one's markers go.
+                        await markers.ForgetAsync(tenant.Id, user.RowKey, first, entry.Life, cancellationToken);
+                    }
+
+                    retire.Add((entry, user));
                     done.Add(entry);
                 }
                 else if (user.ExpiresAt <= now)
                 {
                     erase.Add(user);
+                    retire.Add((entry, user));
                     done.Add(entry); // erased, or kept because they signed in meanwhile (with a new entry)
                 }
 
@@ -100,6 +112,9 @@ public sealed partial class RetentionPurge(
             var count = await eraser.EraseManyAsync(tenant, erase, "retention period over", cancellationToken);
             erased += count;
             kept += erase.Count - count;
+            // What the entries name that the records do not hold (a change a crash stopped half-way); usually nothing.
+            await Parallel.ForEachAsync(retire, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (r, ct) => await staleKeys.ForgetAsync(tenant.Id, r.Entry, r.User.Email is { } email ? emails.KeyOf(email) : null, r.User.AliasKey, ct));
             await expiries.DeleteAsync(done, cancellationToken); // last: until now the entries still name everything
         }
 
@@ -120,7 +135,8 @@ public sealed partial class RetentionPurge(
     private async Task RemoveOrphanIndexEntriesAsync(string tenantId, ExpiryEntity entry, CancellationToken cancellationToken)
     {
         var userId = ExpiryIndex.KeyOf(entry);
-        await eraser.ForgetTracesAsync(tenantId, userId, entry.EmailKey, entry.AliasKey, entry.FirstSignInAt, cancellationToken);
+        await eraser.ForgetTracesAsync(tenantId, userId, entry.TracesOf(), cancellationToken);
+        await staleKeys.ForgetAsync(tenantId, entry, entry.EmailKey, entry.AliasKey, cancellationToken); // those just gone need no second call
         if (entry.RecordExpiresAt is { } recordExpiresAt) // an erasure's journal: the record's own entry goes too
         {
             await eraser.RemoveRecordEntryAsync(tenantId, userId, recordExpiresAt, ExpiryIndex.DayOf(entry.PartitionKey), cancellationToken);

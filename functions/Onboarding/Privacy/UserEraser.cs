@@ -25,6 +25,7 @@ public sealed partial class UserEraser(
     Users.SubjectAliases aliases,
     Uptake.UptakeDrain drain,
     Uptake.UptakeMarkers markers,
+    StaleKeys staleKeys,
     Pseudonymizer pseudonyms,
     TimeProvider time,
     ILogger<UserEraser> logger)
@@ -41,13 +42,12 @@ public sealed partial class UserEraser(
         }
 
         var now = time.GetUtcNow();
-        var emailKey = user.Email is { } email ? emails.KeyOf(email) : null;
+        var traces = TracesOf(user);
         await drain.DrainUserAsync(tenantId, userId, cancellationToken); // what they did is counted first
         // The journal: due now, naming everything the record leads to.
-        await expiries.AddAsync(tenantId, ExpiryKinds.User, userId, now, emailKey, user.AliasKey, user.FirstSignInAt, cancellationToken,
-            recordExpiresAt: user.ExpiresAt);
+        await expiries.AddAsync(tenantId, userId, now, traces with { RecordExpiresAt = user.ExpiresAt }, cancellationToken);
         await users.DeleteAsync(tenantId, userId, ETag.All, cancellationToken); // the commit point
-        await ForgetTracesAsync(tenantId, userId, emailKey, user.AliasKey, user.FirstSignInAt, cancellationToken);
+        await ForgetTracesAsync(tenantId, userId, traces, cancellationToken);
         await RemoveRecordEntryAsync(tenantId, userId, user.ExpiresAt, now, cancellationToken);
         await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, now, cancellationToken); // last: until now it named everything
         await RestoreIfSignedInAgainAsync(tenantId, userId, cancellationToken);
@@ -67,43 +67,54 @@ public sealed partial class UserEraser(
             return;
         }
 
-        var emailKey = again.Email is { } email ? emails.KeyOf(email) : null;
         await Task.WhenAll(
-            expiries.AddAsync(tenantId, ExpiryKinds.User, userId, again.ExpiresAt, emailKey, again.AliasKey, again.FirstSignInAt, cancellationToken),
+            expiries.AddAsync(tenantId, userId, again.ExpiresAt, TracesOf(again), cancellationToken),
             again.Email is { } address ? emails.AddAsync(tenantId, address, userId, cancellationToken) : Task.CompletedTask,
             again.AliasKey is { } alias ? aliases.AddAsync(tenantId, alias, userId, cancellationToken) : Task.CompletedTask);
         LogSignedInAgain(tenantId, pseudonyms.LogReference(userId));
     }
 
-    /// <summary>The record's own expiry entry, when it is not the journal entry (of <paramref name="journalAt"/>'s day).</summary>
-    public Task RemoveRecordEntryAsync(string tenantId, string userId, DateTimeOffset recordExpiresAt, DateTimeOffset journalAt,
-        CancellationToken cancellationToken) =>
-        ExpiryIndex.Partition(tenantId, recordExpiresAt, userId) == ExpiryIndex.Partition(tenantId, journalAt, userId)
-            ? Task.CompletedTask
-            : expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, recordExpiresAt, cancellationToken);
+    /// <summary>
+    /// The record's own expiry entry, when it is not the journal entry (of <paramref name="journalAt"/>'s
+    /// day) — after any row it names that the journal does not (left by a change a crash stopped).
+    /// </summary>
+    public async Task RemoveRecordEntryAsync(string tenantId, string userId, DateTimeOffset recordExpiresAt, DateTimeOffset journalAt,
+        CancellationToken cancellationToken)
+    {
+        if (ExpiryIndex.Partition(tenantId, recordExpiresAt, userId) == ExpiryIndex.Partition(tenantId, journalAt, userId)
+            || await expiries.FindAsync(tenantId, ExpiryKinds.User, userId, recordExpiresAt, cancellationToken) is not { } entry)
+        {
+            return;
+        }
+
+        await staleKeys.ForgetAsync(tenantId, entry, heldEmailKey: null, heldAliasKey: null, cancellationToken);
+        await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, recordExpiresAt, cancellationToken);
+    }
+
+    public UserTraces TracesOf(UserEntity user) =>
+        new(user.Email is { } email ? emails.KeyOf(email) : null, user.AliasKey, user.FirstSignInAt, user.Life);
 
     /// <summary>
     /// What is left of a person once their record is gone: their email row entry, alias, uptake
     /// markers (when the first sign-in is known) and partner re-check. Each step is safe to repeat.
     /// </summary>
     /// <remarks>The alias goes only if it still names this user: a sign-in racing the erasure keeps its own.</remarks>
-    public async Task ForgetTracesAsync(string tenantId, string userId, string? emailKey, string? aliasKey, DateTimeOffset? firstSignInAt,
-        CancellationToken cancellationToken)
+    public async Task ForgetTracesAsync(string tenantId, string userId, UserTraces traces, CancellationToken cancellationToken)
     {
         var work = new List<Task> { rechecks.RemoveAsync(tenantId, userId, cancellationToken) };
-        if (emailKey is not null)
+        if (traces.EmailKey is { } emailKey)
         {
             work.Add(emails.RemoveKeyAsync(tenantId, emailKey, userId, cancellationToken));
         }
 
-        if (aliasKey is not null)
+        if (traces.AliasKey is { } aliasKey)
         {
             work.Add(aliases.RemoveIfNamesAsync(tenantId, aliasKey, userId, cancellationToken));
         }
 
-        if (firstSignInAt is { } first)
+        if (traces.FirstSignInAt is { } first)
         {
-            work.Add(markers.ForgetAsync(tenantId, userId, first, cancellationToken)); // the counts stay; the markers go
+            work.Add(markers.ForgetAsync(tenantId, userId, first, traces.Life, cancellationToken)); // the counts stay; the markers go
         }
 
         await Task.WhenAll(work);

@@ -39,6 +39,13 @@ public sealed record UptakeEvent(
     }
 }
 
+/// <summary>The pseudonym the uptake markers are keyed on: a user's life, not their id.</summary>
+public static class UptakeHash
+{
+    public static string Of(Pseudonymizer pseudonyms, string userId, string? life) =>
+        pseudonyms.Hash("uptake", life is null ? userId : userId + "\n" + life);
+}
+
 /// <summary>
 /// Works out what a sign-in or a status change counts: sign-ins, sign-ups and monthly active users in
 /// the month it happened, and the funnel stages first reached in the person's sign-up cohort. Pure:
@@ -49,7 +56,7 @@ public sealed class UptakePlanner(Pseudonymizer pseudonyms)
     /// <summary>A sign-in just recorded (<paramref name="before"/> null on the first).</summary>
     public IReadOnlyList<string> SignIn(Tenant tenant, UserRecord? before, UserRecord after)
     {
-        var hash = HashOf(after.UserId);
+        var hash = HashOf(after.UserId, after.Life);
         var steps = new List<CountStep> { new(Metrics.SignIns, null), new(Metrics.ActiveUsers, UptakeKeys.ActiveMarker(hash)) };
         if (before is null)
         {
@@ -63,9 +70,10 @@ public sealed class UptakePlanner(Pseudonymizer pseudonyms)
 
     /// <summary>A status change of a known person: the funnel stages first reached, in their cohort.</summary>
     public IReadOnlyList<string> StatusChanged(Tenant tenant, StoredStatus? before, UserRecord after) =>
-        Merge(StatusEvents(tenant, before, after, HashOf(after.UserId)));
+        Merge(StatusEvents(tenant, before, after, HashOf(after.UserId, after.Life)));
 
-    public string HashOf(string userId) => pseudonyms.Hash("uptake", userId);
+    /// <summary>Who the markers are of: one life of one user (the user alone for records from before lives were kept).</summary>
+    private string HashOf(string userId, string? life) => UptakeHash.Of(pseudonyms, userId, life);
 
     private static IEnumerable<UptakeEvent> StatusEvents(Tenant tenant, StoredStatus? before, UserRecord after, string hash)
     {

@@ -8,11 +8,11 @@ namespace Onboarding.Uptake;
 /// <summary>The per-user markers' life after counting: gone at erasure, and once their month is over.</summary>
 public sealed class UptakeMarkers(TableStore tables, Pseudonymizer pseudonyms, TimeProvider time)
 {
-    /// <summary>Removes a person's markers (erasure): their cohort's stage markers and this month's activity marker. The counts stay.</summary>
-    public async Task ForgetAsync(string tenantId, string userId, DateTimeOffset firstSignInAt, CancellationToken cancellationToken)
+    /// <summary>Removes the markers of one life of a person (erasure): their cohort's stage markers and this month's activity marker. The counts stay.</summary>
+    public async Task ForgetAsync(string tenantId, string userId, DateTimeOffset firstSignInAt, string? life, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.UptakeMarkers, cancellationToken);
-        var hash = pseudonyms.Hash("uptake", userId);
+        var hash = UptakeHash.Of(pseudonyms, userId, life);
         var cohort = UptakeKeys.Partition(tenantId, firstSignInAt);
         var month = UptakeKeys.Partition(tenantId, time.GetUtcNow());
         var rows = UptakeKeys.Stages.Select(stage => (Partition: UptakeKeys.MarkerPartition(cohort, hash), Row: UptakeKeys.StageMarker(hash, stage)))
@@ -31,7 +31,7 @@ public sealed class UptakeMarkers(TableStore tables, Pseudonymizer pseudonyms, T
         var rows = new List<MarkerEntity>();
         foreach (var user in users)
         {
-            var hash = pseudonyms.Hash("uptake", user.UserId);
+            var hash = UptakeHash.Of(pseudonyms, user.UserId, user.Life);
             var cohort = UptakeKeys.MarkerPartition(UptakeKeys.Partition(tenant.Id, user.FirstSignInAt), hash);
             var stages = UptakePlanner.Stages(tenant, user.Status).Prepend(Metrics.SignUps);
             if (user.Status.ReadyAt is not null)

@@ -23,15 +23,23 @@ public enum SignInChannel
 /// counting (an outbox row, counted off the request path by <see cref="Uptake.UptakeDrain"/>).
 /// </summary>
 /// <remarks>
-/// Write order, for a crash at any point: the index entries the record will need (expiry, email,
-/// alias) before the record, so a crash leaves an index entry without its record (harmless: the
-/// purge and look-ups check the record, and the expiry entry names the index keys) and never a record
-/// the purge cannot find; entries the record no longer needs after it. Independent calls overlap.
-/// Once the record is written the person gets their answer: what fails after it is logged and left
-/// to the purge (stale entries) or the next sign-in (the re-check schedule).
+/// Write order, for a crash at any point (each step tried by <c>CrashBetweenStepsTests</c>):
+/// <list type="number">
+/// <item>the expiry entry the record will need, naming the email and alias keys (and, for a change on
+///   the same day, the keys about to go);</item>
+/// <item>the email row and alias it names (together);</item>
+/// <item>the record, with its uptake outbox row in the same transaction — the commit point;</item>
+/// <item>what the record no longer needs: the old email row and alias, then the previous day's expiry
+///   entry (last: until then it names them); and the partner re-check schedule.</item>
+/// </list>
+/// A crash leaves an index entry without its record (harmless: look-ups check the record, and the
+/// purge clears whatever an expiry entry names that its user does not hold), never a record or a row
+/// the purge cannot find. Once the record is written the person gets their answer: what fails after
+/// it is logged and left to the purge (stale entries) or the next sign-in (the re-check schedule).
 /// </remarks>
 public sealed partial class SignInRecorder(UserStore users, StatusService status, EmailIndex emails, ExpiryIndex expiries,
-    SubjectAliases aliases, Uptake.UptakePlanner uptake, Pseudonymizer pseudonyms, TimeProvider time, ILogger<SignInRecorder> logger)
+    SubjectAliases aliases, StaleKeys staleKeys, Uptake.UptakePlanner uptake, Pseudonymizer pseudonyms, TimeProvider time,
+    ILogger<SignInRecorder> logger)
 {
     /// <param name="profile">Who signed in (from the tenant's user-key claim, or found through the subject alias).</param>
     /// <param name="claims">The verified claims, for the entitlements and the provider's <c>sub</c>.</param>
@@ -80,7 +88,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
 
         var expiresAt = time.GetUtcNow() + tenant.Retention.PersonalData;
         var effects = new SignInEffects(
-            (current, ct) => AddIndexEntriesAsync(tenant, profile, aliasKey, expiresAt, current, ct),
+            (current, life, ct) => AddIndexEntriesAsync(tenant, profile, aliasKey, expiresAt, current, life, ct),
             (before, after, counted) => counted ? uptake.SignIn(tenant, before, after) : uptake.StatusChanged(tenant, before!.Status, after));
         var (user, previous, counted) = await users.RecordSignInAsync(tenant.Id, profile, aliasKey,
             (current, now) => StatusSteps.Merge(tenant, current, observed, now), expiresAt, oncePerDay: bearer, effects, new UserRead(stored),
@@ -92,25 +100,38 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         return new RecordedSignIn(user, previous is null, described);
     }
 
-    /// <summary>The index entries the record is about to need and does not have yet; nothing for a same-day repeat.</summary>
-    private Task AddIndexEntriesAsync(Tenant tenant, SignInProfile profile, string? aliasKey, DateTimeOffset expiresAt,
-        UserRecord? current, CancellationToken cancellationToken)
+    /// <summary>
+    /// The index entries the record is about to need and does not have yet; nothing for a same-day
+    /// repeat. The expiry entry first: it names the email row and alias, so a crash after either of
+    /// them leaves something the purge can clear (the two may then go together).
+    /// </summary>
+    private async Task AddIndexEntriesAsync(Tenant tenant, SignInProfile profile, string? aliasKey, DateTimeOffset expiresAt,
+        UserRecord? current, string? life, CancellationToken cancellationToken)
     {
-        var writes = new List<Task>();
         // A record past its expiry may be half-way through a purge that stopped (its email row or alias
         // already gone): it gets every entry again, as a new one would.
         var known = current is not null && current.ExpiresAt > time.GetUtcNow() ? current : null;
         var emailChanged = profile.Email is { } email && (known?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email));
         var aliasChanged = aliasKey is not null && known?.AliasKey != aliasKey;
         // The expiry entry names the index keys, so it is written again when one of them changes.
-        if (known is null || emailChanged || aliasChanged
-            || ExpiryIndex.Partition(tenant.Id, known.ExpiresAt, profile.UserId) != ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId))
+        var samePartition = known is not null
+            && ExpiryIndex.Partition(tenant.Id, known.ExpiresAt, profile.UserId) == ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId);
+        if (!samePartition || emailChanged || aliasChanged)
         {
+            // Written again in place (a change on the same day), it also names the keys about to be
+            // cleared, which no other entry names then; on a new day the old entry still names them.
+            var staleEmail = samePartition && emailChanged && known!.Email is { } old ? emails.KeyOf(old) : null;
+            var staleAlias = samePartition && aliasChanged ? known!.AliasKey : null;
             // A new record's first sign-in is this moment, give or take the write (only its month is used).
-            writes.Add(expiries.AddAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt,
-                profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, current?.FirstSignInAt ?? time.GetUtcNow(), cancellationToken));
+            await expiries.AddAsync(tenant.Id, profile.UserId, expiresAt,
+                new UserTraces(profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, current?.FirstSignInAt ?? time.GetUtcNow(), life)
+                {
+                    StaleEmailKey = staleEmail,
+                    StaleAliasKey = staleAlias,
+                }, cancellationToken);
         }
 
+        var writes = new List<Task>();
         if (emailChanged)
         {
             writes.Add(emails.AddAsync(tenant.Id, profile.Email!, profile.UserId, cancellationToken));
@@ -121,7 +142,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
             writes.Add(aliases.AddAsync(tenant.Id, aliasKey!, profile.UserId, cancellationToken));
         }
 
-        return Task.WhenAll(writes);
+        await Task.WhenAll(writes);
     }
 
     /// <summary>Entries the record no longer needs, and the partner re-check schedule; a fault here does not undo the sign-in.</summary>
@@ -131,17 +152,20 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         if (counted && before is not null
             && ExpiryIndex.Partition(tenant.Id, before.ExpiresAt, user.UserId) != ExpiryIndex.Partition(tenant.Id, user.ExpiresAt, user.UserId))
         {
-            work.Add(expiries.RemoveAsync(tenant.Id, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken));
+            work.Add(RetireEntryAsync(tenant.Id, user, before, cancellationToken));
         }
-
-        if (before?.Email is { } oldEmail && EmailIndex.Normalise(oldEmail) != EmailIndex.Normalise(user.Email ?? ""))
+        else
         {
-            work.Add(emails.RemoveAsync(tenant.Id, oldEmail, user.UserId, cancellationToken));
-        }
+            // The same day's entry, written again in place, names what goes here until it is gone.
+            if (before?.Email is { } oldEmail && EmailIndex.Normalise(oldEmail) != EmailIndex.Normalise(user.Email ?? ""))
+            {
+                work.Add(emails.RemoveAsync(tenant.Id, oldEmail, user.UserId, cancellationToken));
+            }
 
-        if (before?.AliasKey is { } oldAlias && oldAlias != user.AliasKey)
-        {
-            work.Add(aliases.RemoveIfNamesAsync(tenant.Id, oldAlias, user.UserId, cancellationToken));
+            if (before?.AliasKey is { } oldAlias && oldAlias != user.AliasKey)
+            {
+                work.Add(aliases.RemoveIfNamesAsync(tenant.Id, oldAlias, user.UserId, cancellationToken));
+            }
         }
 
         if (counted)
@@ -156,6 +180,26 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogAfterRecordFailed(tenant.Id, e.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// The record's previous expiry entry goes — after the email row and alias it names that the
+    /// record no longer holds (a change of address now, or one a crash stopped earlier that day), so
+    /// that a crash in between leaves the entry, which the purge retires the same way.
+    /// </summary>
+    private async Task RetireEntryAsync(string tenantId, UserRecord user, UserRecord before, CancellationToken cancellationToken)
+    {
+        var entry = await expiries.FindAsync(tenantId, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);
+        await staleKeys.ForgetAsync(tenantId, entry ?? new ExpiryEntity
+        {
+            RowKey = ExpiryIndex.Row(ExpiryKinds.User, user.UserId),
+            EmailKey = before.Email is { } old ? emails.KeyOf(old) : null,
+            AliasKey = before.AliasKey,
+        }, user.Email is { } email ? emails.KeyOf(email) : null, user.AliasKey, cancellationToken);
+        if (entry is not null)
+        {
+            await expiries.RemoveAsync(tenantId, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);
         }
     }
 

@@ -42,6 +42,14 @@ public sealed class UserEntity : TableRow
     /// </summary>
     public string? WriteId { get; set; }
 
+    /// <summary>
+    /// A random id of this record's life, from the first sign-in to the erasure: a person erased who
+    /// signs in again is a new life, counted anew, and each life's uptake markers are its own — even
+    /// when a crash kept an earlier life's markers for the purge to clear. Null on records written
+    /// before lives were kept (their markers are keyed on the user alone).
+    /// </summary>
+    public string? Life { get; set; }
+
     /// <summary>The onboarding status (<see cref="StoredStatus"/>) as JSON: states, roles, first-completed times.</summary>
     public string? Status { get; set; }
 
@@ -56,5 +64,5 @@ public sealed class UserEntity : TableRow
     public void WriteStatus(StoredStatus status) => Status = JsonSerializer.Serialize(status, Json);
 
     public UserRecord ToRecord() => new(TenantId, RowKey, Issuer, Subject, Email, Institution, Country,
-        FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus(), AliasKey, EmailVerified);
+        FirstSignInAt, LastSignInAt, SignInCount, ExpiresAt, ReadStatus(), AliasKey, EmailVerified, Life);
 }

@@ -51,6 +51,10 @@ public sealed class DrainFaultTests : FaultProxyTests
         Assert.Equal((1, 1), await TotalsAsync("broken"));
         Assert.Equal(0, await Service.DrainUptakeAsync());
         Assert.Equal((2, 2), await TotalsAsync("rp"));
+        foreach (var tenant in new[] { "rp", "broken" })
+        {
+            await Invariants.AssertConsistentAsync(Service, tenant, orphansAllowed: false);
+        }
     }
 
     private async Task<(long SignUps, long SignIns)> TotalsAsync(string tenant)
@@ -81,5 +85,9 @@ public sealed class DrainFaultTests : FaultProxyTests
         await Service.RunTimerAsync("PurgeExpiredData");
         Assert.Empty(await Service.UsersAsync("broken"));
         Assert.Equal(0, await Service.CountAsync("expiries"));
+        foreach (var tenant in new[] { "rp", "broken" })
+        {
+            await Invariants.AssertConsistentAsync(Service, tenant, orphansAllowed: false);
+        }
     }
 }

@@ -27,16 +27,30 @@ public abstract class FaultProxyTests : IAsyncLifetime
     {
         Provider = await TestOidcProvider.StartAsync(Clock);
         Proxy = await StorageFaultProxy.StartAsync(Seed);
-        Service = await ServiceHost.StartAsync(await TenantsAsync(), time: Clock, settings: new Dictionary<string, string?>
+        Service = await StartServiceAsync(port: null, tablePrefix: null);
+        await StartedAsync();
+    }
+
+    /// <summary>
+    /// The service process ends (with whatever it held in memory: caches, rate limits, pending work)
+    /// and a new one starts on the same port and tables, as after a crash or a redeployment.
+    /// </summary>
+    protected async Task RestartServiceAsync()
+    {
+        var (port, tablePrefix) = (Service.BaseUrl.Port, Service.TablePrefix);
+        await Service.DisposeAsync();
+        Service = await StartServiceAsync(port, tablePrefix);
+    }
+
+    private async Task<ServiceHost> StartServiceAsync(int? port, string? tablePrefix) =>
+        await ServiceHost.StartAsync(await TenantsAsync(), port, Clock, new Dictionary<string, string?>
         {
             ["Storage:ConnectionString"] = Proxy.ConnectionString,
             ["AzureWebJobs.DrainUptake.Disabled"] = "true",
             ["AzureWebJobs.PurgeExpiredData.Disabled"] = "true",
             ["AzureWebJobs.PurgeExpiredSignInState.Disabled"] = "true",
             ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
-        });
-        await StartedAsync();
-    }
+        }, tablePrefix: tablePrefix);
 
     /// <summary>What the test class does once everything runs.</summary>
     protected virtual Task StartedAsync() => Task.CompletedTask;

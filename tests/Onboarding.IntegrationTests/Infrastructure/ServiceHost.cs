@@ -30,22 +30,48 @@ public sealed class ServiceHost : IAsyncDisposable
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>The prefix of this host's tables: another host started with it serves the same data (a restart, a second instance).</summary>
     public string TablePrefix { get; }
     public CapturedLogs Logs { get; }
     public IServiceProvider Services => _app.Services;
 
     public static async Task<ServiceHost> StartAsync(IEnumerable<object> tenants, int? port = null,
-        TimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        TimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        string? tablePrefix = null)
     {
         var chosenPort = port ?? TestEnvironment.FreePort();
-        var tablePrefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        tablePrefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
         var tenantsFile = Path.Combine(Path.GetTempPath(), $"tenants-{tablePrefix}.json");
         await File.WriteAllTextAsync(tenantsFile, JsonSerializer.Serialize(new { tenants }));
 
-        var all = new Dictionary<string, string?>
+        var all = Settings(chosenPort, tablePrefix, tenantsFile);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            ["urls"] = $"http://127.0.0.1:{chosenPort}",
-            ["Onboarding:PublicBaseUrl"] = $"http://127.0.0.1:{chosenPort}",
+            all[key] = value;
+        }
+
+        var logs = new CapturedLogs();
+        var app = LocalFunctionHost.Build([], all, collection =>
+        {
+            collection.AddSingleton<ILoggerProvider>(logs);
+            if (time is not null)
+            {
+                collection.Replace(ServiceDescriptor.Singleton(time));
+            }
+
+            services?.Invoke(collection);
+        });
+        await app.StartAsync();
+        return new ServiceHost(app, chosenPort, tablePrefix, tenantsFile, logs);
+    }
+
+    /// <summary>The settings a test service runs with (before a test's own): its port, tables and tenants file, the test secrets, logging of everything.</summary>
+    public static Dictionary<string, string?> Settings(int port, string tablePrefix, string tenantsFile) =>
+        new()
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["Onboarding:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
             ["Onboarding:TenantsFile"] = tenantsFile,
             ["Storage:ConnectionString"] = TestEnvironment.StorageConnectionString,
             ["Storage:TablePrefix"] = tablePrefix,
@@ -72,25 +98,6 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
             ["Logging:LogLevel:System"] = "Trace",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        var logs = new CapturedLogs();
-        var app = LocalFunctionHost.Build([], all, collection =>
-        {
-            collection.AddSingleton<ILoggerProvider>(logs);
-            if (time is not null)
-            {
-                collection.Replace(ServiceDescriptor.Singleton(time));
-            }
-
-            services?.Invoke(collection);
-        });
-        await app.StartAsync();
-        return new ServiceHost(app, chosenPort, tablePrefix, tenantsFile, logs);
-    }
 
     public TableClient Table(string name) =>
         new TableServiceClient(TestEnvironment.StorageConnectionString).GetTableClient(TablePrefix + name);

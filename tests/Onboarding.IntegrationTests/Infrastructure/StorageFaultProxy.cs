@@ -38,6 +38,8 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
     private readonly int _port;
     private int _requests;
     private int _injected;
+    private int _writesBeforeCrash = -1;
+    private bool _crashed;
 
     private StorageFaultProxy(WebApplication app, int port, Uri target, int seed)
     {
@@ -64,6 +66,40 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
 
     public int Requests => _requests;
 
+    /// <summary>Whether the crash <see cref="CrashAfterWrites"/> armed has happened.</summary>
+    public bool Crashed
+    {
+        get
+        {
+            lock (_random)
+            {
+                return _crashed;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The process dies after <paramref name="writes"/> more writes reached storage (0: before the
+    /// next one): from then on every request — read or write — is refused, as nothing more of a dead
+    /// process reaches storage. <see cref="Recover"/> ends it.
+    /// </summary>
+    public void CrashAfterWrites(int writes)
+    {
+        lock (_random)
+        {
+            (_writesBeforeCrash, _crashed) = (writes, false);
+        }
+    }
+
+    /// <summary>Storage answers again: the crash is over (for the next process).</summary>
+    public void Recover()
+    {
+        lock (_random)
+        {
+            (_writesBeforeCrash, _crashed) = (-1, false);
+        }
+    }
+
     public int Injected => _injected;
 
     /// <summary>Azurite's connection string, with the table endpoint through this proxy.</summary>
@@ -86,6 +122,20 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
     private StorageFault Next(HttpRequest request)
     {
         Interlocked.Increment(ref _requests);
+        lock (_random)
+        {
+            if (_crashed || (_writesBeforeCrash == 0 && request.Method != "GET"))
+            {
+                _crashed = true;
+                return StorageFault.Refuse;
+            }
+
+            if (_writesBeforeCrash > 0 && request.Method != "GET")
+            {
+                _writesBeforeCrash--;
+            }
+        }
+
         if (Rule?.Invoke(request.Method, Uri.UnescapeDataString((request.Path.Value ?? "") + request.QueryString.Value)) is { } ruled
             and not StorageFault.None)
         {

@@ -114,6 +114,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// </summary>
     public bool SubjectFromLoginHint { get; set; }
 
+    /// <summary>
+    /// Whether userinfo also gives a <c>voperson_id</c> (the subject's, at egi.eu), as Check-in does:
+    /// a tenant keyed on it finds the person by <c>sub</c> too, through an alias row.
+    /// </summary>
+    public bool GivesVopersonId { get; set; }
+
     /// <summary>The email claim userinfo gives, when not the subject's own address.</summary>
     public string? UserInfoEmail { get; set; }
 
@@ -325,6 +331,11 @@ public sealed class TestOidcProvider : IAsyncDisposable
             if (EmailVerified is { } verified)
             {
                 claims["email_verified"] = verified;
+            }
+
+            if (GivesVopersonId)
+            {
+                claims["voperson_id"] = $"{subject}@egi.eu";
             }
 
             if (!SignUserInfo)

@@ -19,13 +19,13 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
     /// <summary>Every property each table may hold. Anything else fails the test.</summary>
     private static readonly Dictionary<string, string[]> AllowedSchema = new()
     {
-        ["users"] = ["Issuer", "Subject", "Email", "EmailVerified", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey", "WriteId",
+        ["users"] = ["Issuer", "Subject", "Email", "EmailVerified", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey", "WriteId", "Life",
             "Owner", "Payload", "CreatedAt"], // and the outbox rows written with the records
         ["consumedstates"] = ["ConsumedBy", "ExpiresAt"],
         ["subjectaliases"] = ["UserId"],
         ["partnerrechecks"] = ["DueAt", "Until", "Misses"],
         ["emailindex"] = ["UserIds"],
-        ["expiries"] = ["EmailKey", "AliasKey", "FirstSignInAt", "RecordExpiresAt"],
+        ["expiries"] = ["EmailKey", "AliasKey", "FirstSignInAt", "RecordExpiresAt", "StaleEmailKey", "StaleAliasKey", "Life"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
         ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt"],
         ["uptakemarkers"] = ["EventId"],

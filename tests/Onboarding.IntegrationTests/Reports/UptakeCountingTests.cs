@@ -143,6 +143,7 @@ public sealed class UptakeCountingTests : TestProviderTests
         jan = (await ReportAsync())["2026-01"].Totals;
         Assert.Equal((1, 1, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.SignIns, jan.Ready));
         Assert.Empty(await OutboxAsync());
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
     }
 
     [Fact]
@@ -172,6 +173,7 @@ public sealed class UptakeCountingTests : TestProviderTests
         await SignInAsync("fay", EarlyAdopter);
         jan = (await ReportAsync())["2026-01"].Totals;
         Assert.Equal((1, 1, 2, 1, 1), (jan.SignUps, jan.ActiveUsers, jan.SignIns, jan.VoMember, jan.Ready));
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
     }
 
     [Fact]
@@ -197,6 +199,7 @@ public sealed class UptakeCountingTests : TestProviderTests
         var jan = (await ReportAsync())["2026-01"].Totals;
         Assert.Equal((24, 24, 24), (jan.SignUps, jan.ActiveUsers, jan.SignIns));
         Assert.Empty(await OutboxAsync());
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
     }
 
     [Fact]
