@@ -38,6 +38,7 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
     private readonly int _port;
     private int _requests;
     private int _injected;
+    private int _late;
     private int _writesBeforeCrash = -1;
     private bool _crashed;
 
@@ -102,6 +103,9 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
 
     public int Injected => _injected;
 
+    /// <summary>Delayed requests that reached storage after their caller had given up on them.</summary>
+    public int Late => _late;
+
     /// <summary>Azurite's connection string, with the table endpoint through this proxy.</summary>
     public string ConnectionString => TableEndpoint().Replace(TestEnvironment.StorageConnectionString, $"TableEndpoint=http://127.0.0.1:{_port}/devstoreaccount1;");
 
@@ -164,13 +168,18 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
             return;
         }
 
-        if (fault == StorageFault.Delay)
-        {
-            await Task.Delay(DelayBy);
-        }
-
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
+        if (fault == StorageFault.Delay)
+        {
+            // Storage has the request and is slow: it does the work late, whether or not the caller still waits.
+            await Task.Delay(DelayBy, CancellationToken.None);
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _late);
+            }
+        }
+
         // The path keeps the account segment (/devstoreaccount1/...), as the SDK signed it.
         using var forward = new HttpRequestMessage(new HttpMethod(context.Request.Method),
             new Uri(_target.GetLeftPart(UriPartial.Authority) + context.Request.Path + context.Request.QueryString));
@@ -192,7 +201,7 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
             }
         }
 
-        using var answer = await _forward.SendAsync(forward, HttpCompletionOption.ResponseContentRead);
+        using var answer = await _forward.SendAsync(forward, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
         var bytes = await answer.Content.ReadAsByteArrayAsync();
         if (fault == StorageFault.LoseAnswer)
         {
