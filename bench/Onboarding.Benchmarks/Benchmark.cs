@@ -431,6 +431,12 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
         const int reads = 5, warm = 1;
         Progress($"figure 4: 12-month uptake report and dashboard, cold and warm, {reads} of each at each size (olivia's bearer token)");
         var token = await DevProvider.AccessTokenAsync(env, "olivia");
+        foreach (var host in new[] { small, large })
+        {
+            // As the timer does every 15 s: the dashboard's kept top lists are rebuilt when due.
+            await host.Get<UptakeDrain>().RunAsync(CancellationToken.None);
+        }
+
         var targets = new (string Name, string Path, string Accept)[]
         {
             ("12-month uptake report (JSON)", $"api/tenants/{BenchHost.Tenant}/reports/uptake", "application/json"),
@@ -497,7 +503,7 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
             var (l, s) = (requests[large].Max() % 1000, requests[small].Max() % 1000);
             var (lw, sw) = (requests[large].Max() / 1000, requests[small].Max() / 1000);
             report.Add("4", $"{name}: storage requests of a cold read, {LargeName} vs {SmallName} users",
-                $"{l} vs {s} (summary rows, one point read per month and dimension; the dimensions' values a month: {Report.N(rows.GetValueOrDefault(large.Name))} vs "
+                $"{l} vs {s} (summary rows, one point read per month and dimension; the dashboard's top lists one kept row each; the dimensions' values a month: {Report.N(rows.GetValueOrDefault(large.Name))} vs "
                 + $"{Report.N(rows.GetValueOrDefault(small.Name))} on average; at {LargeName}: {makeUp}); warm reads: {lw} vs {sw}",
                 Report.X((double)l / s), "equal", l == s);
         }

@@ -31,7 +31,7 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
     private const int MaxAttempts = 10;
     private const int MaxActionsPerTransaction = 100;
 
-    /// <summary>Drains every tenant; returns the number of outbox rows handled.</summary>
+    /// <summary>Drains every tenant and rebuilds the dashboard's kept top lists; returns the number of outbox rows handled.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var total = 0;
@@ -41,6 +41,7 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
             {
                 total += await DrainTenantAsync(tenant.Id, cancellationToken);
                 await SweepAppliedAsync(tenant.Id, cancellationToken);
+                await reports.RefreshTopListsAsync(tenant, cancellationToken); // the dashboard's top lists, when counted into (or due)
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

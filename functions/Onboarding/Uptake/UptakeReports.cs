@@ -77,12 +77,37 @@ public sealed record MonthUptake(string Tenant, string Month, UptakeCounts Total
 /// (or until this instance's drain counts into its month), so the dashboard's reports and repeated
 /// views read each one once.
 /// </summary>
+/// <remarks>
+/// The dashboard's top lists of its default view (the twelve months up to this one) are also kept as
+/// one small row per dimension (<c>t|{dimension}</c> in the last month's partition): a 12-month sum
+/// over 2,000 institutions is 24,000 values to read and add for ten lines. The drain rebuilds them
+/// after every run that counted into the tenant, and every <see cref="TopRebuildEvery"/> regardless (a
+/// new month, a crash between the counting and the rebuild); a kept list older than
+/// <see cref="TopFreshFor"/>, or of another window, is not used and the months are summed instead, so
+/// a stopped timer makes the dashboard slower, never wrong.
+/// </remarks>
 public sealed class UptakeReports(TableStore tables, TimeProvider time)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many values a kept top list holds (the dashboard shows ten).</summary>
+    public const int TopKept = 25;
+
+    public static readonly TimeSpan TopRebuildEvery = TimeSpan.FromMinutes(2);
+
+    public static readonly TimeSpan TopFreshFor = TimeSpan.FromMinutes(5);
+
+    /// <summary>The dimensions whose top lists are kept: those the dashboard shows.</summary>
+    public static readonly string[] KeptTopDimensions = [Dimensions.Country, Dimensions.Institution];
+
     private const int MaxCached = 10_000;
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     private readonly ConcurrentDictionary<(string Partition, string Dimension), (DateTimeOffset ReadAt, Task<Dictionary<string, ValueCounts>> Values)> _cache = new();
+    private readonly ConcurrentDictionary<(string Partition, string Dimension), (DateTimeOffset ReadAt, Task<KeptTop?> Top)> _tops = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _topsBuiltAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _countedSinceBuilt = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<MonthUptake>> ReadAsync(Tenant tenant, ReportQuery query, CancellationToken cancellationToken)
     {
@@ -109,6 +134,16 @@ public sealed class UptakeReports(TableStore tables, TimeProvider time)
         {
             _cache.TryRemove(key, out _);
         }
+
+        foreach (var key in _tops.Keys.Where(k => gone.Contains(k.Partition)))
+        {
+            _tops.TryRemove(key, out _);
+        }
+
+        foreach (var partition in gone)
+        {
+            _countedSinceBuilt[partition[..partition.LastIndexOf('_')]] = true;
+        }
     }
 
     /// <summary>
@@ -121,8 +156,103 @@ public sealed class UptakeReports(TableStore tables, TimeProvider time)
     public async Task<IReadOnlyList<TopValue>> TopAsync(Tenant tenant, ReportQuery query, string dimension, int count,
         CancellationToken cancellationToken)
     {
-        var months = await Task.WhenAll(query.Months().Select(m => SummaryAsync(UptakeKeys.Partition(tenant.Id, m.Year, m.Month), dimension)))
-            .WaitAsync(cancellationToken);
+        if (count <= TopKept && query == DefaultWindow() && await KeptTopAsync(tenant, query, dimension).WaitAsync(cancellationToken) is { } kept)
+        {
+            return kept.Values.Take(count).ToList();
+        }
+
+        return await SumTopAsync(tenant, query, dimension, count, cancellationToken);
+    }
+
+    /// <summary>
+    /// Rebuilds the tenant's kept top lists when this instance's drain counted into the tenant since
+    /// the last build, or when that was more than <see cref="TopRebuildEvery"/> ago; returns whether it did.
+    /// </summary>
+    public async Task<bool> RefreshTopListsAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var counted = _countedSinceBuilt.TryRemove(tenant.Id, out _);
+        if (!counted && _topsBuiltAt.TryGetValue(tenant.Id, out var built) && now - built < TopRebuildEvery)
+        {
+            return false;
+        }
+
+        try
+        {
+            var query = DefaultWindow();
+            var partition = UptakeKeys.Partition(tenant.Id, query.To.Year, query.To.Month);
+            var table = await tables.GetAsync(Table.Uptake, cancellationToken);
+            await Task.WhenAll(KeptTopDimensions.Select(async dimension =>
+            {
+                // From storage, not this instance's cache: what the drain just counted, and no reader's cache filled.
+                var top = new KeptTop(query.From, now, await SumTopAsync(tenant, query, dimension, TopKept, cancellationToken, cached: false));
+                var entity = new TableEntity(partition, TopRow(dimension))
+                {
+                    ["From"] = query.From.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                    ["BuiltAt"] = now,
+                    ["Top"] = System.Text.Json.JsonSerializer.Serialize(top.Values, Json),
+                };
+                await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+                _tops[(partition, dimension)] = (now, Task.FromResult<KeptTop?>(top));
+            }));
+            _topsBuiltAt[tenant.Id] = now;
+            return true;
+        }
+        catch
+        {
+            if (counted)
+            {
+                _countedSinceBuilt[tenant.Id] = true; // the next run tries again
+            }
+
+            throw;
+        }
+    }
+
+    private ReportQuery DefaultWindow() => ReportQuery.Parse(null, null, null, time.GetUtcNow());
+
+    private static string TopRow(string dimension) => $"t|{dimension}";
+
+    private sealed record KeptTop(DateOnly From, DateTimeOffset BuiltAt, IReadOnlyList<TopValue> Values);
+
+    /// <summary>The kept top list of the default window, when it is of this window and fresh; else null.</summary>
+    private async Task<KeptTop?> KeptTopAsync(Tenant tenant, ReportQuery query, string dimension)
+    {
+        var now = time.GetUtcNow();
+        var key = (UptakeKeys.Partition(tenant.Id, query.To.Year, query.To.Month), dimension);
+        if (!_tops.TryGetValue(key, out var cached) || now - cached.ReadAt >= CacheFor || cached.Top.IsFaulted || cached.Top.IsCanceled)
+        {
+            if (_tops.Count >= MaxCached)
+            {
+                _tops.Clear();
+            }
+
+            cached = (now, ReadKeptTopAsync(key.Item1, dimension));
+            _tops[key] = cached;
+        }
+
+        return await cached.Top is { } top && top.From == query.From && now - top.BuiltAt < TopFreshFor ? top : null;
+    }
+
+    private async Task<KeptTop?> ReadKeptTopAsync(string partition, string dimension)
+    {
+        var table = await tables.GetAsync(Table.Uptake);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, TopRow(dimension));
+        if (!found.HasValue || found.Value!.GetString("Top") is not { } json || found.Value.GetDateTimeOffset("BuiltAt") is not { } builtAt
+            || !DateOnly.TryParseExact(found.Value.GetString("From") + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from))
+        {
+            return null;
+        }
+
+        return new KeptTop(from, builtAt, System.Text.Json.JsonSerializer.Deserialize<List<TopValue>>(json, Json) ?? []);
+    }
+
+    /// <summary>The top list summed from the months' summary rows.</summary>
+    private async Task<IReadOnlyList<TopValue>> SumTopAsync(Tenant tenant, ReportQuery query, string dimension, int count,
+        CancellationToken cancellationToken, bool cached = true)
+    {
+        var months = await Task.WhenAll(query.Months().Select(m => UptakeKeys.Partition(tenant.Id, m.Year, m.Month))
+            .Select(p => cached ? SummaryAsync(p, dimension) : ReadSummaryAsync(p, dimension))).WaitAsync(cancellationToken);
         var sums = new Dictionary<string, (long SignUps, long Active, long Ready)>(StringComparer.Ordinal);
         foreach (var month in months)
         {

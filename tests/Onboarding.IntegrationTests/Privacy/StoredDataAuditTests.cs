@@ -27,7 +27,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         ["emailindex"] = ["UserIds"],
         ["expiries"] = ["EmailKey", "AliasKey", "FirstSignInAt", "RecordExpiresAt", "StaleEmailKey", "StaleAliasKey", "Life"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
-        ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt"],
+        ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt", "From", "BuiltAt", "Top"],
         ["uptakemarkers"] = ["EventId"],
     };
 

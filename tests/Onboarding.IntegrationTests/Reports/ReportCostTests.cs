@@ -48,7 +48,7 @@ public sealed class ReportCostTests
         await RecordAsync(service, tenant, 40, from: 100);
 
         var before = counter.Count;
-        Assert.Equal(40, await service.DrainUptakeAsync());
+        Assert.Equal(40, await service.Services.GetRequiredService<UptakeDrain>().DrainTenantAsync("big", TestContext.Current.CancellationToken));
         var requests = counter.Count - before;
 
         // 16 outbox reads, the month's applied rows (1), 3 markers per person (active, signed up;
@@ -92,6 +92,49 @@ public sealed class ReportCostTests
         before = counter.Count;
         await reports.ReadAsync(tenant, query, TestContext.Current.CancellationToken);
         Assert.Equal(12, counter.Count - before);
+    }
+
+    [Fact]
+    public async Task DashboardTopLists_KeptByTheDrain_OneReadEach_SameAsSummingTheMonths_RebuiltWhenCounted_SummedWhenStale()
+    {
+        var (clock, counter) = (new FakeTimeProvider(new DateTimeOffset(2026, 2, 1, 9, 0, 0, TimeSpan.Zero)), new RequestCounter());
+        await using var service = await CountedServiceAsync(clock, counter);
+        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
+        var reports = service.Services.GetRequiredService<UptakeReports>();
+        await RecordAsync(service, tenant, 3, from: 10); // in February
+        clock.Advance(TimeSpan.FromDays(37));
+        var window = ReportQuery.Parse(null, null, null, clock.GetUtcNow()); // 2025-04 … 2026-03
+        await RecordAsync(service, tenant, 7); // and in March: institutions 0..4, two of them twice
+        await service.DrainUptakeAsync(); // counts, then keeps the lists
+        // The same months and one empty one more: not the default window, so summed from the months.
+        var summed = await reports.TopAsync(tenant, ReportQuery.Parse("2025-03", "2026-03", null, clock.GetUtcNow()), Dimensions.Institution, 10,
+            TestContext.Current.CancellationToken);
+
+        reports.Invalidate([UptakeKeys.Partition("big", clock.GetUtcNow())]); // a cold read, as after 30 s
+        var before = counter.Count;
+        var kept = await reports.TopAsync(tenant, window, Dimensions.Institution, 10, TestContext.Current.CancellationToken);
+        Assert.Equal(1, counter.Count - before); // one small row, not twelve months of every institution
+        Assert.Equal(5, kept.Count);
+        Assert.Equal(10, kept.Sum(t => t.SignUps));
+        Assert.Equal(summed, kept);
+
+        // A new count shows after the next drain, which rebuilds the lists it counted into.
+        await RecordAsync(service, tenant, 1, from: 20);
+        await service.DrainUptakeAsync();
+        Assert.Equal(11, (await reports.TopAsync(tenant, window, Dimensions.Institution, 10, TestContext.Current.CancellationToken)).Sum(t => t.SignUps));
+
+        // Past its freshness (the timer stopped), a kept list is not used: the months are summed.
+        clock.Advance(UptakeReports.TopFreshFor);
+        reports.Invalidate([UptakeKeys.Partition("big", clock.GetUtcNow())]);
+        before = counter.Count;
+        var stale = await reports.TopAsync(tenant, ReportQuery.Parse(null, null, null, clock.GetUtcNow()), Dimensions.Institution, 10,
+            TestContext.Current.CancellationToken);
+        Assert.True(counter.Count - before >= 12, $"{counter.Count - before} reads: the stale kept list was used");
+        Assert.Equal(11, stale.Sum(t => t.SignUps));
+
+        // Any other window is summed from its months, as before: March alone has 7 + 1.
+        Assert.Equal(8, (await reports.TopAsync(tenant, ReportQuery.Parse("2026-03", "2026-03", null, clock.GetUtcNow()), Dimensions.Institution, 10,
+            TestContext.Current.CancellationToken)).Sum(t => t.SignUps));
     }
 
     /// <summary>A service of tenant "big" whose storage requests are counted, the drain left to the test.</summary>
