@@ -32,14 +32,15 @@ public sealed class ExpiryEntity : TableRow
     public DateTimeOffset? RecordExpiresAt { get; set; }
 
     /// <summary>
-    /// The email key the user held before a change on the entry's own day (the entry was written
-    /// again in place): the old row is cleared just after the record's write, and if a crash stops
-    /// that, by whoever retires this entry (<see cref="StaleKeys"/>).
+    /// Email keys (space-separated) the entry named before it was written again in place — a change
+    /// on the entry's own day, or an attempt a crash stopped before its record: their rows are cleared
+    /// just after the record's write, and if a crash stops that, by whoever retires this entry
+    /// (<see cref="StaleKeys"/>). Carried over at every rewrite, so no key is ever left unnamed.
     /// </summary>
-    public string? StaleEmailKey { get; set; }
+    public string? StaleEmailKeys { get; set; }
 
-    /// <summary>The alias key the user held before a change on the entry's day, for the same reason.</summary>
-    public string? StaleAliasKey { get; set; }
+    /// <summary>Alias keys the entry named before it was written again in place, for the same reason.</summary>
+    public string? StaleAliasKeys { get; set; }
 
     /// <summary>The life of the record the entry was written for (<see cref="Users.UserEntity.Life"/>): its uptake markers are that life's.</summary>
     public string? Life { get; set; }
@@ -47,9 +48,17 @@ public sealed class ExpiryEntity : TableRow
     public UserTraces TracesOf() => new(EmailKey, AliasKey, FirstSignInAt, Life)
     {
         RecordExpiresAt = RecordExpiresAt,
-        StaleEmailKey = StaleEmailKey,
-        StaleAliasKey = StaleAliasKey,
+        StaleEmailKeys = Split(StaleEmailKeys),
+        StaleAliasKeys = Split(StaleAliasKeys),
     };
+
+    private static string[] Split(string? keys) => keys?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    /// <summary>Every email key the entry names (current and stale).</summary>
+    public IEnumerable<string> EmailKeys() => Split(StaleEmailKeys).Prepend(EmailKey).OfType<string>();
+
+    /// <summary>Every alias key the entry names (current and stale).</summary>
+    public IEnumerable<string> AliasKeys() => Split(StaleAliasKeys).Prepend(AliasKey).OfType<string>();
 }
 
 /// <summary>
@@ -62,11 +71,11 @@ public sealed record UserTraces(string? EmailKey, string? AliasKey, DateTimeOffs
     /// <summary>On an erasure's journal entry: when the record was due to expire, so its own entry goes too.</summary>
     public DateTimeOffset? RecordExpiresAt { get; init; }
 
-    /// <summary>See <see cref="ExpiryEntity.StaleEmailKey"/>.</summary>
-    public string? StaleEmailKey { get; init; }
+    /// <summary>See <see cref="ExpiryEntity.StaleEmailKeys"/>.</summary>
+    public IReadOnlyList<string> StaleEmailKeys { get; init; } = [];
 
-    /// <summary>See <see cref="ExpiryEntity.StaleAliasKey"/>.</summary>
-    public string? StaleAliasKey { get; init; }
+    /// <summary>See <see cref="ExpiryEntity.StaleAliasKeys"/>.</summary>
+    public IReadOnlyList<string> StaleAliasKeys { get; init; } = [];
 }
 
 public static class ExpiryKinds
@@ -106,8 +115,8 @@ public sealed class ExpiryIndex(TableStore tables)
             FirstSignInAt = traces.FirstSignInAt,
             Life = traces.Life,
             RecordExpiresAt = traces.RecordExpiresAt,
-            StaleEmailKey = traces.StaleEmailKey,
-            StaleAliasKey = traces.StaleAliasKey,
+            StaleEmailKeys = traces.StaleEmailKeys.Count == 0 ? null : string.Join(' ', traces.StaleEmailKeys),
+            StaleAliasKeys = traces.StaleAliasKeys.Count == 0 ? null : string.Join(' ', traces.StaleAliasKeys),
         }, TableUpdateMode.Replace, cancellationToken);
     }
 

@@ -87,8 +87,11 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         }
 
         var expiresAt = time.GetUtcNow() + tenant.Retention.PersonalData;
+        string? entryLife = null; // the life the expiry entry was last written with, by an earlier attempt
         var effects = new SignInEffects(
-            (current, life, ct) => AddIndexEntriesAsync(tenant, profile, aliasKey, expiresAt, current, life, ct),
+            async (current, life, now, ct) =>
+                entryLife = await AddIndexEntriesAsync(tenant, profile, aliasKey, expiresAt, current, life, now,
+                    force: entryLife is not null && entryLife != life, ct) ?? entryLife,
             (before, after, counted) => counted ? uptake.SignIn(tenant, before, after) : uptake.StatusChanged(tenant, before!.Status, after));
         var (user, previous, counted) = await users.RecordSignInAsync(tenant.Id, profile, aliasKey,
             (current, now) => StatusSteps.Merge(tenant, current, observed, now), expiresAt, oncePerDay: bearer, effects, new UserRead(stored),
@@ -103,32 +106,40 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
     /// <summary>
     /// The index entries the record is about to need and does not have yet; nothing for a same-day
     /// repeat. The expiry entry first: it names the email row and alias, so a crash after either of
-    /// them leaves something the purge can clear (the two may then go together).
+    /// them leaves something the purge can clear (the two may then go together). Returns the life the
+    /// entry was written with (null: not written).
     /// </summary>
-    private async Task AddIndexEntriesAsync(Tenant tenant, SignInProfile profile, string? aliasKey, DateTimeOffset expiresAt,
-        UserRecord? current, string? life, CancellationToken cancellationToken)
+    /// <param name="force">Write the entry even when nothing changed: an earlier attempt wrote it for another life.</param>
+    private async Task<string?> AddIndexEntriesAsync(Tenant tenant, SignInProfile profile, string? aliasKey, DateTimeOffset expiresAt,
+        UserRecord? current, string? life, DateTimeOffset now, bool force, CancellationToken cancellationToken)
     {
         // A record past its expiry may be half-way through a purge that stopped (its email row or alias
         // already gone): it gets every entry again, as a new one would.
-        var known = current is not null && current.ExpiresAt > time.GetUtcNow() ? current : null;
+        var known = current is not null && current.ExpiresAt > now ? current : null;
         var emailChanged = profile.Email is { } email && (known?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email));
         var aliasChanged = aliasKey is not null && known?.AliasKey != aliasKey;
         // The expiry entry names the index keys, so it is written again when one of them changes.
         var samePartition = known is not null
             && ExpiryIndex.Partition(tenant.Id, known.ExpiresAt, profile.UserId) == ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId);
-        if (!samePartition || emailChanged || aliasChanged)
+        string? written = null;
+        if (!samePartition || emailChanged || aliasChanged || force)
         {
-            // Written again in place (a change on the same day), it also names the keys about to be
-            // cleared, which no other entry names then; on a new day the old entry still names them.
-            var staleEmail = samePartition && emailChanged && known!.Email is { } old ? emails.KeyOf(old) : null;
-            var staleAlias = samePartition && aliasChanged ? known!.AliasKey : null;
-            // A new record's first sign-in is this moment, give or take the write (only its month is used).
+            var emailKey = profile.Email is null ? null : emails.KeyOf(profile.Email);
+            // Written again in place (a change on the same day, or an attempt a crash stopped), it keeps
+            // naming every key it named, and the keys about to be cleared: no other entry names them.
+            var there = await expiries.FindAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt, cancellationToken);
+            var staleEmails = (there?.EmailKeys() ?? []).Append(samePartition && known!.Email is { } old ? emails.KeyOf(old) : null)
+                .OfType<string>().Where(k => k != emailKey).Distinct(StringComparer.Ordinal).ToList();
+            var staleAliases = (there?.AliasKeys() ?? []).Append(samePartition ? known!.AliasKey : null)
+                .OfType<string>().Where(k => k != aliasKey).Distinct(StringComparer.Ordinal).ToList();
+            // A new record's first sign-in is this attempt's moment, as the record has it.
             await expiries.AddAsync(tenant.Id, profile.UserId, expiresAt,
-                new UserTraces(profile.Email is null ? null : emails.KeyOf(profile.Email), aliasKey, current?.FirstSignInAt ?? time.GetUtcNow(), life)
+                new UserTraces(emailKey, aliasKey, current?.FirstSignInAt ?? now, life)
                 {
-                    StaleEmailKey = staleEmail,
-                    StaleAliasKey = staleAlias,
+                    StaleEmailKeys = staleEmails,
+                    StaleAliasKeys = staleAliases,
                 }, cancellationToken);
+            written = life;
         }
 
         var writes = new List<Task>();
@@ -143,6 +154,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         }
 
         await Task.WhenAll(writes);
+        return written;
     }
 
     /// <summary>Entries the record no longer needs, and the partner re-check schedule; a fault here does not undo the sign-in.</summary>
@@ -154,18 +166,13 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         {
             work.Add(RetireEntryAsync(tenant.Id, user, before, cancellationToken));
         }
-        else
+        else if (before is not null)
         {
             // The same day's entry, written again in place, names what goes here until it is gone.
-            if (before?.Email is { } oldEmail && EmailIndex.Normalise(oldEmail) != EmailIndex.Normalise(user.Email ?? ""))
-            {
-                work.Add(emails.RemoveAsync(tenant.Id, oldEmail, user.UserId, cancellationToken));
-            }
-
-            if (before?.AliasKey is { } oldAlias && oldAlias != user.AliasKey)
-            {
-                work.Add(aliases.RemoveIfNamesAsync(tenant.Id, oldAlias, user.UserId, cancellationToken));
-            }
+            var oldEmail = before.Email is { } had && EmailIndex.Normalise(had) != EmailIndex.Normalise(user.Email ?? "") ? emails.KeyOf(had) : null;
+            var oldAlias = before.AliasKey is { } alias && alias != user.AliasKey ? alias : null;
+            work.Add(staleKeys.ForgetAsync(tenant.Id, user.UserId, oldEmail is null ? [] : [oldEmail], oldAlias is null ? [] : [oldAlias],
+                cancellationToken));
         }
 
         if (counted)
@@ -191,12 +198,10 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
     private async Task RetireEntryAsync(string tenantId, UserRecord user, UserRecord before, CancellationToken cancellationToken)
     {
         var entry = await expiries.FindAsync(tenantId, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);
-        await staleKeys.ForgetAsync(tenantId, entry ?? new ExpiryEntity
-        {
-            RowKey = ExpiryIndex.Row(ExpiryKinds.User, user.UserId),
-            EmailKey = before.Email is { } old ? emails.KeyOf(old) : null,
-            AliasKey = before.AliasKey,
-        }, user.Email is { } email ? emails.KeyOf(email) : null, user.AliasKey, cancellationToken);
+        var held = user.Email is { } email ? emails.KeyOf(email) : null;
+        await staleKeys.ForgetAsync(tenantId, user.UserId,
+            (entry?.EmailKeys() ?? []).Append(before.Email is { } old ? emails.KeyOf(old) : null).OfType<string>().Where(k => k != held).ToList(),
+            (entry?.AliasKeys() ?? []).Append(before.AliasKey).OfType<string>().Where(k => k != user.AliasKey).ToList(), cancellationToken);
         if (entry is not null)
         {
             await expiries.RemoveAsync(tenantId, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);

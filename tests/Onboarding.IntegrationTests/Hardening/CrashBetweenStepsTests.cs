@@ -69,6 +69,31 @@ public sealed class CrashBetweenStepsTests : FaultProxyTests
     }
 
     [Fact]
+    public async Task SameDayChangesOfAddress_CrashAtEveryStep_NoRowLeftThatNoEntryNames()
+    {
+        var points = await CrashAtEveryPointAsync(
+            before: async k =>
+            {
+                Provider.UserInfoEmail = $"swap-{k}@one.example.org";
+                await SignInAsync($"swap-{k}");
+                Provider.UserInfoEmail = $"swap-{k}@two.example.org"; // the same day: the entry is written again in place
+            },
+            operation: k => SignInAsync($"swap-{k}"),
+            recovery: async k =>
+            {
+                if (k % 2 == 0)
+                {
+                    Provider.UserInfoEmail = $"swap-{k}@three.example.org"; // and again, before anything tidied the first
+                    await SignInAsync($"swap-{k}");
+                }
+            });
+
+        Assert.True(points >= 5, $"a same-day change made only {points} writes"); // entry, email, record, old email, re-check
+        await AssertRecountedAsync();
+        await AssertPurgeLeavesNothingAsync();
+    }
+
+    [Fact]
     public async Task Erasure_CrashAtEveryStep_FinishedByThePurgeOrOvertakenByASignIn()
     {
         var points = await CrashAtEveryPointAsync(
@@ -140,12 +165,13 @@ public sealed class CrashBetweenStepsTests : FaultProxyTests
                 await RestartServiceAsync();
             }
 
+            var where = $"crash after {k} writes (first refused: {Proxy.CrashedAt ?? "none"})";
             await NoteCommittedAsync(people, signIns);
-            await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: true);
+            await ConsistentAsync(where);
             (people, signIns) = await CommittedAsync();
             await recovery(k);
             await NoteCommittedAsync(people, signIns);
-            await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: true);
+            await ConsistentAsync(where + ", then the recovery");
             if (!crashed)
             {
                 TestContext.Current.TestOutputHelper?.WriteLine($"{k} crash points");
@@ -155,6 +181,18 @@ public sealed class CrashBetweenStepsTests : FaultProxyTests
 
         Assert.Fail($"the operation still had writes to make after {MostWrites}");
         return MostWrites;
+    }
+
+    private async Task ConsistentAsync(string where)
+    {
+        try
+        {
+            await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: true);
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{where}: {e.Message}");
+        }
     }
 
     /// <summary>What the records say: how many people there are, and their sign-ins.</summary>

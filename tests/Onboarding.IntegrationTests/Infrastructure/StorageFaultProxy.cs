@@ -67,6 +67,9 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
 
     public int Requests => _requests;
 
+    /// <summary>The first request the crash refused (method and path), for a test's message.</summary>
+    public string? CrashedAt { get; private set; }
+
     /// <summary>Whether the crash <see cref="CrashAfterWrites"/> armed has happened.</summary>
     public bool Crashed
     {
@@ -88,7 +91,7 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
     {
         lock (_random)
         {
-            (_writesBeforeCrash, _crashed) = (writes, false);
+            (_writesBeforeCrash, _crashed, CrashedAt) = (writes, false, null);
         }
     }
 
@@ -130,6 +133,7 @@ public sealed partial class StorageFaultProxy : IAsyncDisposable
         {
             if (_crashed || (_writesBeforeCrash == 0 && request.Method != "GET"))
             {
+                CrashedAt ??= $"{request.Method} {Uri.UnescapeDataString(request.Path.Value ?? "")}";
                 _crashed = true;
                 return StorageFault.Refuse;
             }

@@ -148,7 +148,7 @@ public sealed class ReportCostTests
     {
         var users = service.Services.GetRequiredService<UserStore>();
         var planner = service.Services.GetRequiredService<UptakePlanner>();
-        var effects = new SignInEffects((_, _, _) => Task.CompletedTask,
+        var effects = new SignInEffects((_, _, _, _) => Task.CompletedTask,
             (before, after, counted) => planner.SignIn(tenant, before, after));
         for (var i = from; i < from + count; i++)
         {
