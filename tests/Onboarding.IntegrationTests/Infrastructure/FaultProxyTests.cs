@@ -52,6 +52,16 @@ public abstract class FaultProxyTests : IAsyncLifetime
             ["AzureWebJobs.RecheckPartners.Disabled"] = "true",
         }, tablePrefix: tablePrefix);
 
+    /// <summary>Tenant rp holds one person who signed in twice: recorded so, counted once as a sign-up and twice as a sign-in, every table consistent.</summary>
+    protected async Task AssertOnePersonSignedInTwiceAsync()
+    {
+        Assert.Equal(2, Assert.Single(await Service.UsersAsync("rp")).SignInCount);
+        await Service.DrainUptakeAsync();
+        var month = await Service.ThisMonthAsync("rp");
+        Assert.Equal((1, 1, 2), (month.SignUps, month.ActiveUsers, month.SignIns));
+        await Invariants.AssertConsistentAsync(Service, "rp", orphansAllowed: false);
+    }
+
     /// <summary>What the test class does once everything runs.</summary>
     protected virtual Task StartedAsync() => Task.CompletedTask;
 
