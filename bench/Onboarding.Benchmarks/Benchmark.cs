@@ -10,14 +10,18 @@ using Onboarding.Uptake;
 namespace Onboarding.Benchmarks;
 
 /// <summary>Sizes and durations; the defaults are what ./bench.sh runs.</summary>
-internal sealed record Settings(int Small, int Large, int Purge, double SecondsPerLevel, string? Results, string Command)
+/// <param name="Only">The figures to run (<c>--only 1,5</c>, while working on one); null: all, and only then is --results written.</param>
+internal sealed record Settings(int Small, int Large, int Purge, double SecondsPerLevel, string? Results, string Command, IReadOnlySet<string>? Only)
 {
+    public bool Runs(string figure) => Only is null || Only.Contains(figure);
+
     public static Settings Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         int Int(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         return new Settings(Int("--small", 1_000), Int("--large", 100_000), Int("--purge", 10_000),
-            Value("--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 8, Value("--results"), Value("--command") ?? "./bench.sh");
+            Value("--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 8, Value("--results"), Value("--command") ?? "./bench.sh",
+            Value("--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet());
     }
 }
 
@@ -59,13 +63,22 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
 
         Memory("after start and warm-up");
         await SeedAsync();
-        await EmulatorAsync();
-        await CallbackVersusRawAsync();
-        await ThroughputAsync();
-        await SupportLookupAsync();
-        await ReportsAsync();
+        foreach (var (figure, run) in new (string, Func<Task>)[]
+        {
+            ("·", EmulatorAsync), ("1", CallbackVersusRawAsync), ("2", ThroughputAsync), ("3", SupportLookupAsync), ("4", ReportsAsync),
+        })
+        {
+            if (settings.Runs(figure))
+            {
+                await run();
+            }
+        }
+
         Memory("after figure 4");
-        await PurgeAsync();
+        if (settings.Runs("5"))
+        {
+            await PurgeAsync();
+        }
     }
 
     private async Task SeedAsync()
@@ -217,9 +230,9 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
             + $"the callback sent, replayed through the SDK ({Report.Calls(calls)})",
             Report.X(ratio), "≤ 1.0×", ratio <= 1.0);
         report.Add("1", "… where the callback's time goes (p50, measured inside the service)",
-            $"server {Report.Ms(Stats.P50(server))}: storage {Report.Ms(Stats.P50(inStorage))} ({last.Storage.Count} requests, one after another), "
+            $"server {Report.Ms(Stats.P50(server))}: storage {Report.Ms(Stats.P50(inStorage))} ({last.Storage.Count} requests; the record's read runs beside userinfo), "
             + $"provider {Report.Ms(Stats.P50(inProvider))} ({string.Join(" + ", last.Provider.Select(p => p.Kind))}), "
-            + $"the rest {Report.Ms(Stats.P50(server) - Stats.P50(inStorage) - Stats.P50(inProvider))} (ID token check, status, cookies, JSON); "
+            + $"the rest {Report.Ms(Stats.P50(server) - Stats.P50(inStorage) - Stats.P50(inProvider))} (ID token check, status, cookies, JSON; less the overlap); "
             + $"raw: storage {Report.Ms(Stats.P50(raw.Select(r => r.Storage.TotalMilliseconds).ToList()))}, "
             + $"provider {Report.Ms(Stats.P50(raw.Select(r => r.Provider.TotalMilliseconds).ToList()))}");
     }
@@ -560,6 +573,25 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
         await TableBatches.DeleteAsync(small.Table("expiries"), rows.Select(r => r.Expiry), CancellationToken.None);
         await TableBatches.DeleteAsync(small.Table("uptakemarkers"), markers, CancellationToken.None);
         var rawSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        // The floor: what no purge can skip, from a bare client — the point reads the ETags come from
+        // (each record and its email row, 32 at a time each, side by side, as the purge reads them),
+        // then the same raw batch delete.
+        await Seeder.SeedAsync(small, expired, _now, counters: false);
+        await Seeder.WriteAsync(small, [("uptakemarkers", markers)]);
+        started = Stopwatch.GetTimestamp();
+        var (usersTable, emailTable) = (small.Table("users"), small.Table("emailindex"));
+        await Task.WhenAll(
+            Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 32 },
+                async (r, ct) => await usersTable.GetEntityIfExistsAsync<TableEntity>(r.User.PartitionKey, r.User.RowKey, cancellationToken: ct)),
+            Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 32 },
+                async (r, ct) => await emailTable.GetEntityIfExistsAsync<TableEntity>(r.Email.PartitionKey, r.Email.RowKey, cancellationToken: ct)));
+        var readSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await TableBatches.DeleteAsync(small.Table("users"), rows.Select(r => r.User), CancellationToken.None);
+        await TableBatches.DeleteAsync(small.Table("emailindex"), rows.Select(r => r.Email), CancellationToken.None);
+        await TableBatches.DeleteAsync(small.Table("expiries"), rows.Select(r => r.Expiry), CancellationToken.None);
+        await TableBatches.DeleteAsync(small.Table("uptakemarkers"), markers, CancellationToken.None);
+        var floorSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var perUser = 3.0 + (double)markers.Count / settings.Purge;
         var entities = perUser * settings.Purge;
         var transactions = new[] { rows.Select(r => r.User.PartitionKey), rows.Select(r => r.Email.PartitionKey), rows.Select(r => r.Expiry.PartitionKey) }
@@ -572,7 +604,14 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
             + $"vs raw {Report.N(rawRate)} entities/s ({Report.N(entities)} in {Report.N(transactions)} transactions, {rawSeconds:F1} s); "
             + $"seeding them: {seeded.Elapsed.TotalSeconds:F0} s",
             Report.X(purgeRate / rawRate), "≥ 0.8×", purgeRate / rawRate >= 0.8 && result.Erased == settings.Purge);
-        report.Add("5", "… the purge's storage requests per erased user (RetentionPurge: 8 users at a time, a user's requests mostly one after another)",
+        var floorRate = entities / floorSeconds;
+        report.Add("5", "… the same purge vs its floor: the point reads no safe purge can skip (each record, for the ETag that keeps a person who signs in "
+                + "meanwhile, and its email row, which another identity may share), from a bare client, then the same raw batch delete",
+            $"purge {Report.N(purgeRate)} entities/s vs floor {Report.N(floorRate)} entities/s ({Report.N(2 * rows.Count)} reads in {readSeconds:F1} s, "
+            + $"then the delete, {floorSeconds:F1} s in all). Azurite answers requests on one thread: the reads, not the purge's code, "
+            + "keep it from the raw delete's rate",
+            Report.X(purgeRate / floorRate), "≥ 0.8×", purgeRate / floorRate >= 0.8 && result.Erased == settings.Purge);
+        report.Add("5", "… the purge's storage requests per erased user (RetentionPurge: chunks of 2,000; records and email rows read side by side, 32 at a time each)",
             $"{Report.Calls(purgeCalls, 2)}; {100.0 * scope.Failed / Math.Max(1, scope.Requests):F0}% of them answered 404 (nothing there to delete)");
     }
 

@@ -21,7 +21,7 @@ await using (var large = await BenchHost.StartAsync(env, "s" + Benchmark.Size(se
 
 var table = report.Markdown();
 Console.Out.Write(table);
-if (settings.Results is { } path)
+if (settings is { Results: { } path, Only: null })
 {
     var failed = report.Rows.Where(r => r.Pass == false).Select(r => r.Number).Distinct().ToList();
     var text = new StringBuilder()

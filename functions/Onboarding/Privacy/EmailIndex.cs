@@ -73,7 +73,10 @@ public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOption
     /// list only their user go in entity-group transactions per partition (each under its ETag),
     /// the shared ones and any batch that fails one by one.
     /// </summary>
-    public async Task RemoveManyAsync(string tenantId, IReadOnlyList<(string Email, string UserId)> entries, CancellationToken cancellationToken)
+    /// <param name="read">Rows already read by key (the purge reads them beside the records); the others are read here.
+    /// A row that changed since its read fails its batch's ETag and goes the careful way.</param>
+    public async Task RemoveManyAsync(string tenantId, IReadOnlyList<(string Email, string UserId)> entries, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, EmailIndexEntity?>? read = null)
     {
         var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
         var alone = new System.Collections.Concurrent.ConcurrentBag<(EmailIndexEntity Row, string UserId)>();
@@ -81,12 +84,12 @@ public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOption
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (entry, ct) =>
         {
             var key = KeyOf(entry.Email);
-            var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(Partitions.Spread(tenantId, key), key, cancellationToken: ct);
-            if (found.HasValue && Ids(found.Value!) is var ids && ids.Contains(entry.UserId))
+            var found = read is not null && read.TryGetValue(key, out var known) ? known : await FindRowAsync(table, tenantId, key, ct);
+            if (found is not null && Ids(found) is var ids && ids.Contains(entry.UserId))
             {
                 if (ids.Count == 1)
                 {
-                    alone.Add((found.Value!, entry.UserId));
+                    alone.Add((found, entry.UserId));
                 }
                 else
                 {
@@ -112,6 +115,23 @@ public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOption
 
         await Parallel.ForEachAsync(shared, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (entry, ct) => await RemoveKeyAsync(tenantId, entry.Key, entry.UserId, ct));
+    }
+
+    /// <summary>The rows with these keys, read in parallel (null: no row).</summary>
+    public async Task<IReadOnlyDictionary<string, EmailIndexEntity?>> ReadManyAsync(string tenantId, IEnumerable<string> keys,
+        CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.EmailIndex, cancellationToken);
+        var rows = new System.Collections.Concurrent.ConcurrentDictionary<string, EmailIndexEntity?>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(keys.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
+            async (key, ct) => rows[key] = await FindRowAsync(table, tenantId, key, ct));
+        return rows;
+    }
+
+    private static async Task<EmailIndexEntity?> FindRowAsync(TableClient table, string tenantId, string key, CancellationToken cancellationToken)
+    {
+        var found = await table.GetEntityIfExistsAsync<EmailIndexEntity>(Partitions.Spread(tenantId, key), key, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
     }
 
     /// <param name="change">The new list from the current one; null when nothing is to change.</param>

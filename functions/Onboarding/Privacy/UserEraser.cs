@@ -126,7 +126,9 @@ public sealed partial class UserEraser(
     /// then the markers, email rows, aliases and re-checks of those erased. The caller removes the
     /// expiry entries after, which until then name everything left. Returns how many were erased.
     /// </summary>
-    public async Task<int> EraseManyAsync(Tenants.Tenant tenant, IReadOnlyList<UserEntity> due, string reason, CancellationToken cancellationToken)
+    /// <param name="emailRows">Their email rows, when already read (see <see cref="EmailIndex.RemoveManyAsync"/>).</param>
+    public async Task<int> EraseManyAsync(Tenants.Tenant tenant, IReadOnlyList<UserEntity> due, string reason, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, EmailIndexEntity?>? emailRows = null)
     {
         if (due.Count == 0)
         {
@@ -139,7 +141,7 @@ public sealed partial class UserEraser(
         var now = time.GetUtcNow();
         await Task.WhenAll(
             markers.ForgetManyAsync(tenant, records, cancellationToken),
-            emails.RemoveManyAsync(tenant.Id, deleted.Where(u => u.Email is not null).Select(u => (u.Email!, u.RowKey)).ToList(), cancellationToken),
+            emails.RemoveManyAsync(tenant.Id, deleted.Where(u => u.Email is not null).Select(u => (u.Email!, u.RowKey)).ToList(), cancellationToken, emailRows),
             Task.WhenAll(deleted.Where(u => u.AliasKey is not null).Select(u => aliases.RemoveIfNamesAsync(tenant.Id, u.AliasKey!, u.RowKey, cancellationToken))),
             Task.WhenAll(records.Where(r => MayBeScheduled(tenant, r, now)).Select(r => rechecks.RemoveAsync(tenant.Id, r.UserId, cancellationToken))));
         LogErasedMany(tenant.Id, deleted.Count, due.Count - deleted.Count, reason);

@@ -120,6 +120,11 @@ public sealed partial class CallbackHandler(
         var validation = await idTokens.ValidateAsync(tenant, tokens.IdentityToken, attempt.Nonce, cancellationToken);
         var idToken = validation.Token ?? throw Fail(ApiError.IdTokenInvalid, validation.Failure!);
 
+        // The record is read while userinfo is fetched, when the ID token already names the user (the
+        // user-key claim is in it; userinfo may still name another, and then the record is read again).
+        var early = attempt.Purpose != LoginStarter.StaffPurpose && ProfileMapper.Map(tenant, PayloadOf(idToken)) is { } named
+            ? recorder.ReadEarly(tenant, named.UserId, cancellationToken)
+            : null;
         var answer = await provider.GetUserInfoAsync(tenant, providerMetadata, tokens.AccessToken!, tenant.ClientId, cancellationToken);
         var userInfo = answer.Claims ?? throw Fail(ApiError.UserInfoInvalid, answer.Refusal!);
         if (ProfileMapper.Text(userInfo, "sub") != idToken.Subject)
@@ -136,7 +141,7 @@ public sealed partial class CallbackHandler(
                     tokens.AccessToken!, AccessTokenExpiry(tenant, tokens, now)));
         }
 
-        var recorded = await recorder.RecordAsync(tenant, profile, claims, SignInChannel.Callback, cancellationToken);
+        var recorded = await recorder.RecordAsync(tenant, profile, claims, SignInChannel.Callback, cancellationToken, early);
         return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
     }
 
@@ -155,6 +160,9 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.IssuerMismatch, iss is null ? "iss parameter missing" : "iss parameter names another issuer");
         }
     }
+
+    private static JsonElement PayloadOf(JsonWebToken idToken) =>
+        JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(idToken.EncodedPayload)).RootElement;
 
     /// <summary>Userinfo claims over ID-token claims: userinfo is the fuller, fresher source.</summary>
     private static JsonElement Merge(JsonWebToken idToken, JsonElement userInfo)

@@ -9,6 +9,21 @@ namespace Onboarding.Users;
 /// <summary>A sign-in as recorded: the user, whether it was their first, and where they stand.</summary>
 public sealed record RecordedSignIn(UserRecord User, bool FirstSignIn, OnboardingStatus Status);
 
+/// <summary>
+/// A read of the user's record started early — by the callback, while userinfo is fetched, when the
+/// ID token already names the user. Used only when the sign-in turns out to be that user's.
+/// </summary>
+public sealed record EarlyRecordRead(string UserId, Task<UserEntity?> Read)
+{
+    /// <summary>Starts the read; a failure is observed here and surfaces only if the read is used.</summary>
+    public static EarlyRecordRead Start(UserStore users, string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var read = users.FindEntityAsync(tenantId, userId, cancellationToken);
+        _ = read.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return new EarlyRecordRead(userId, read);
+    }
+}
+
 /// <summary>How the person came: through the callback (a browser sign-in), or with a bearer token (device flow, API clients).</summary>
 public enum SignInChannel
 {
@@ -41,17 +56,22 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
     SubjectAliases aliases, StaleKeys staleKeys, Uptake.UptakePlanner uptake, Pseudonymizer pseudonyms, TimeProvider time,
     ILogger<SignInRecorder> logger)
 {
+    /// <summary>Starts reading a user's record ahead of <see cref="RecordAsync"/>.</summary>
+    public EarlyRecordRead ReadEarly(Tenant tenant, string userId, CancellationToken cancellationToken) =>
+        EarlyRecordRead.Start(users, tenant.Id, userId, cancellationToken);
+
     /// <param name="profile">Who signed in (from the tenant's user-key claim, or found through the subject alias).</param>
     /// <param name="claims">The verified claims, for the entitlements and the provider's <c>sub</c>.</param>
+    /// <param name="early">A read of the record already under way (the callback's); ignored when it is another user's.</param>
     public async Task<RecordedSignIn> RecordAsync(Tenant tenant, SignInProfile profile, JsonElement claims, SignInChannel channel,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, EarlyRecordRead? early = null)
     {
         var bearer = channel == SignInChannel.Bearer;
         // A token of a client that did not ask for the entitlements scope says nothing about membership.
         var membership = bearer && !claims.TryGetProperty("eduperson_entitlement", out _)
             ? null
             : status.ReadMembership(tenant, ProfileMapper.Strings(claims, "eduperson_entitlement"));
-        var storedRead = users.FindEntityAsync(tenant.Id, profile.UserId, cancellationToken);
+        var storedRead = early?.UserId == profile.UserId ? early.Read : users.FindEntityAsync(tenant.Id, profile.UserId, cancellationToken);
         var partnersRead = status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken);
         await Task.WhenAll(storedRead, partnersRead);
         var stored = await storedRead;
