@@ -172,7 +172,7 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
 
     private async Task CallbackVersusRawAsync()
     {
-        const int iterations = 20, warm = 3;
+        const int iterations = 40, warm = 3;
         Progress($"figure 1: {iterations} repeat sign-ins of alice at {SmallName}, callback vs raw replay");
         var callback = new List<double>();
         var server = new List<double>();
@@ -441,7 +441,7 @@ internal sealed class Benchmark(BenchEnvironment env, Settings settings, BenchHo
 
     private async Task ReportsAsync()
     {
-        const int reads = 5, warm = 1;
+        const int reads = 20, warm = 2;
         Progress($"figure 4: 12-month uptake report and dashboard, cold and warm, {reads} of each at each size (olivia's bearer token)");
         var token = await DevProvider.AccessTokenAsync(env, "olivia");
         foreach (var host in new[] { small, large })
