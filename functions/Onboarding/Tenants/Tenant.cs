@@ -52,6 +52,9 @@ public sealed class Tenant
     /// <summary>A claim holding an ISO country code, when the tenant's provider has one.</summary>
     public string? CountryClaim { get; init; }
 
+    /// <summary>Institution domains (and their subdomains) whose country the domain does not say: the tenant names it.</summary>
+    public IReadOnlyDictionary<string, string> InstitutionCountries { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The id clients use in openEO bearer tokens: <c>Bearer oidc/&lt;id&gt;/&lt;token&gt;</c>.</summary>
     public string OpenEoProviderId { get; init; } = "egi";
 

@@ -164,6 +164,7 @@ public static partial class TenantFile
             PlatformUrl = d.PlatformUrl is null ? null : AbsoluteHttps(d.PlatformUrl, $"{at}.platformUrl"),
             ReturnStraightBack = d.ReturnStraightBack ?? false,
             CountryClaim = string.IsNullOrWhiteSpace(d.CountryClaim) ? null : d.CountryClaim,
+            InstitutionCountries = ValidateInstitutionCountries(d.InstitutionCountries, $"{at}.institutionCountries"),
             OpenEoProviderId = string.IsNullOrWhiteSpace(d.OpenEoProviderId) ? "egi" : d.OpenEoProviderId,
             AccessTokenLifetime = d.AccessTokenLifetime ?? TimeSpan.FromHours(1),
             Membership = membership,
@@ -176,7 +177,28 @@ public static partial class TenantFile
         };
     }
 
-    private static StaffPolicy ValidateStaff(StaffDocument? d, string at)
+    private static Dictionary<string, string> ValidateInstitutionCountries(Dictionary<string, string>? d, string at)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (domain, country) in d ?? [])
+        {
+            if (!DomainName().IsMatch(domain))
+            {
+                throw new TenantConfigurationException($"{at}: '{domain}' is not a domain name like uni-bonn.de.");
+            }
+
+            if (!Common.Countries.IsCountry(country))
+            {
+                throw new TenantConfigurationException($"{at}.{domain}: '{country}' is not an ISO 3166 country code like DE.");
+            }
+
+            map[domain.ToLowerInvariant()] = country.ToUpperInvariant();
+        }
+
+        return map;
+    }
+
+        private static StaffPolicy ValidateStaff(StaffDocument? d, string at)
     {
         var map = new Dictionary<string, StaffRole>(StringComparer.OrdinalIgnoreCase);
         foreach (var (role, values, field) in new[] { (StaffRole.Support, d?.Support, "support"), (StaffRole.Operator, d?.Operator, "operator") })
@@ -277,6 +299,9 @@ public static partial class TenantFile
         return uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback);
     }
 
+    [GeneratedRegex(@"^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$", RegexOptions.IgnoreCase)]
+    private static partial Regex DomainName();
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,31}$")]
     private static partial Regex TenantId();
 }
@@ -309,6 +334,7 @@ public sealed record TenantDocument
     public bool? ReturnStraightBack { get; init; }
     public string? UserKeyClaim { get; init; }
     public string? CountryClaim { get; init; }
+    public Dictionary<string, string>? InstitutionCountries { get; init; }
     public string? OpenEoProviderId { get; init; }
     public TimeSpan? AccessTokenLifetime { get; init; }
     public MembershipDocument? Membership { get; init; }

@@ -21,7 +21,7 @@ public static partial class ProfileMapper
 
         var institution = InstitutionOf(Strings(claims, "eduperson_scoped_affiliation"));
         var country = CountryResolver.Resolve(
-            tenant.CountryClaim is null ? null : Text(claims, tenant.CountryClaim), institution);
+            tenant.CountryClaim is null ? null : Text(claims, tenant.CountryClaim), institution, tenant.InstitutionCountries);
         var email = EmailOf(claims);
         return new SignInProfile(tenant.Issuer, subject, email, institution, country, email is null ? null : EmailVerifiedOf(claims, email));
     }

@@ -33,7 +33,11 @@ public static class TestTenants
     };
 
     /// <summary>Tenant demo: the development provider's demo realm, with Terrascope as partner.</summary>
-    public static TenantDocument Demo(int servicePort) => OnDevProvider("demo", servicePort) with { Partners = [Terrascope()] };
+    public static TenantDocument Demo(int servicePort) => OnDevProvider("demo", servicePort) with
+    {
+        Partners = [Terrascope()],
+        InstitutionCountries = new() { ["eodc.eu"] = "AT" }, // as dev/tenants.json: .eu says no country
+    };
 
     /// <summary>Tenant other: its own realm and client; its partner is down, to show a partner outage never blocks a sign-in.</summary>
     public static TenantDocument Other(int servicePort) => OnDevProvider("other", servicePort) with { Partners = [Terrascope(down: true)] };

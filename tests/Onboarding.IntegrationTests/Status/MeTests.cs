@@ -42,6 +42,7 @@ public sealed class MeTests(DevProviderHost host) : IClassFixture<DevProviderHos
         var body = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("carol@eodc.eu", body.GetProperty("email").GetString());
         Assert.Equal("eodc.eu", body.GetProperty("institution").GetString());
+        Assert.Equal("AT", body.GetProperty("country").GetString()); // .eu says no country: the tenant's institutionCountries does
         Assert.Equal(expected, body.GetProperty("sign_in_count").GetInt32());
         Assert.False(body.TryGetProperty("eduperson_entitlement", out _)); // userinfo is not echoed
         var stored = Assert.Single(await Service.UsersAsync("demo"), u => u.Email == "carol@eodc.eu");

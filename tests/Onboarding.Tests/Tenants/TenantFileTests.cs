@@ -97,6 +97,27 @@ public sealed class TenantFileTests
     }
 
     [Fact]
+    public void Validate_InstitutionCountries_NormalisedAndUsed()
+    {
+        var tenant = Assert.Single(TenantFile.Validate([Valid() with { InstitutionCountries = new() { ["EODC.eu"] = "at" } }], Settings));
+
+        Assert.Equal("AT", tenant.InstitutionCountries["eodc.eu"]);
+        Assert.Equal("AT", Onboarding.Users.CountryResolver.Resolve(null, "eodc.eu", tenant.InstitutionCountries));
+    }
+
+    [Theory]
+    [InlineData("eodc.eu", "Austria", "tenants[0].institutionCountries.eodc.eu")]
+    [InlineData("eodc.eu", "EU", "tenants[0].institutionCountries.eodc.eu")]
+    [InlineData("not a domain", "AT", "tenants[0].institutionCountries")]
+    [InlineData("localhost", "AT", "tenants[0].institutionCountries")]
+    public void Validate_InstitutionCountries_RefusesWhatIsNotADomainAndACountry(string domain, string country, string field)
+    {
+        var error = Assert.Throws<TenantConfigurationException>(() =>
+            TenantFile.Validate([Valid() with { InstitutionCountries = new() { [domain] = country } }], Settings));
+        Assert.StartsWith(field + ":", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_TwoTenantsOnOneIssuer_Refused()
     {
         var error = Assert.Throws<TenantConfigurationException>(() => TenantFile.Validate([Valid(), Valid() with { Id = "other" }], Settings));
