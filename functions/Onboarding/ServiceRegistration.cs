@@ -68,6 +68,7 @@ public static class ServiceRegistration
         services.AddSingleton<ProviderSignOut>();
         services.AddSingleton<TokenRevocation>();
         services.AddSingleton<CallbackHandler>();
+        services.AddSingleton<SignInFailures>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SignInRecorder>();
         services.AddSingleton<SubjectAliases>();
@@ -111,6 +112,7 @@ public static class ServiceRegistration
         services.AddSingleton<Uptake.UptakeDrain>();
         services.AddSingleton<Uptake.UptakeMarkers>();
         services.AddSingleton<Uptake.UptakeReports>();
+        services.AddSingleton<Uptake.UptakeDashboard>();
         services.AddSingleton<Uptake.DeploymentOperators>();
         return services;
     }

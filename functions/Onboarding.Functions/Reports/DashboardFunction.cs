@@ -11,12 +11,10 @@ using Onboarding.Uptake;
 
 namespace Onboarding.Functions.Reports;
 
-public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessions, StaffGate gate, UptakeReports reports,
+public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessions, StaffGate gate, UptakeDashboard dashboard,
     TimeProvider time, BrowserCookies cookies, PageRenderer pages, StaffFrames frames, HttpResponder responder)
 {
-    private const int TopCount = 10;
-
-    /// <summary>The operators' dashboard: sign-ups and active users, the funnel, top countries and institutions, CSV links.</summary>
+    /// <summary>The operators' dashboard: headline figures, charts with their tables, returning users, failed sign-ins, top lists, CSV links.</summary>
     [Function("Dashboard")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/reports")] HttpRequest request,
@@ -37,18 +35,11 @@ public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessi
 
             var staff = await gate.AllowAsync(request, tenant, StaffRight.ReadReports);
             var query = ReportQuery.Parse(request.Query["from"], request.Query["to"], null, time.GetUtcNow());
-            var ct = request.HttpContext.RequestAborted;
-            // Three independent reads: side by side, not one after another.
-            var totals = reports.ReadAsync(staff.Tenant, query, ct);
-            var byCountry = reports.TopAsync(staff.Tenant, query, Dimensions.Country, TopCount, ct);
-            var byInstitution = reports.TopAsync(staff.Tenant, query, Dimensions.Institution, TopCount, ct);
             return await pages.PageAsync<Dashboard>(200, frames.For("Uptake", staff, "reports"), new()
             {
                 [nameof(Dashboard.Staff)] = staff,
-                [nameof(Dashboard.Query)] = query,
-                [nameof(Dashboard.Totals)] = await totals,
-                [nameof(Dashboard.ByCountry)] = await byCountry,
-                [nameof(Dashboard.ByInstitution)] = await byInstitution,
+                [nameof(Dashboard.View)] = await dashboard.ReadAsync(staff.Tenant, query, request.HttpContext.RequestAborted),
+                [nameof(Dashboard.Now)] = time.GetUtcNow(),
             });
         });
 }

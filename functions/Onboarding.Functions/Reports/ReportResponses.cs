@@ -36,7 +36,7 @@ public static class ReportResponses
                 totals = ReportTable.Cells(m.Totals, null),
                 breakdown = query.By is null
                     ? null
-                    : m.Breakdown.Select(b => new Dictionary<string, object?> { ["value"] = b.Value }.Concat(ReportTable.Cells(b.Counts, suppressBelow))
+                    : m.Breakdown.Select(b => new Dictionary<string, object?> { ["value"] = b.Value }.Concat(ReportTable.Cells(b.Counts, suppressBelow, query.By))
                         .ToDictionary(kv => kv.Key, kv => kv.Value)).ToList(),
             }),
         }, ApiJson.Options);

@@ -41,6 +41,7 @@ public sealed partial class CallbackHandler(
     IdTokenValidator idTokens,
     SignInRecorder recorder,
     Pseudonymizer pseudonyms,
+    SignInFailures failures,
     TimeProvider time,
     IOptions<SignInOptions> options,
     ILogger<CallbackHandler> logger)
@@ -61,12 +62,14 @@ public sealed partial class CallbackHandler(
         {
             // The inner exception carries only our own words (never provider bodies or tokens).
             LogSignInFailed(tenant.Id, e.Error.Code, e.InnerException?.Message ?? e.Detail);
+            failures.Count(tenant.Id, e.Error.Code);
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var code = Storage.StorageFaults.Is(e) ? ApiError.StorageUnavailable.Code : ApiError.Internal.Code;
             LogSignInFailed(tenant.Id, code, e.GetType().Name);
+            failures.Count(tenant.Id, code);
             throw;
         }
     }

@@ -13,13 +13,29 @@ public static class ReportTable
 {
     public const string TotalLabel = "(total)";
 
+    /// <summary>The people counts, which every breakdown by a person's country, institution or role has.</summary>
     public static readonly string[] CountColumns =
-        ["signups", "active_users", "sign_ins", "signed_in", "vo_member", "partners_linked", "ready", "median_days_to_ready"];
+    [
+        "signups", "active_users", "sign_ins", "signed_in", "vo_member", "partners_linked", "ready", "median_days_to_ready",
+        "returned_month_1", "returned_month_3", "returned_month_6",
+    ];
 
-    public static Dictionary<string, object?> Cells(UptakeCounts c, int? suppressBelow)
+    /// <summary>Failed sign-ins: in the totals, and the only column of the breakdown by reason (a failure has no person).</summary>
+    public const string FailedColumn = "failed_sign_ins";
+
+    /// <summary>The columns of a report's rows: the people counts and failures for totals, one or the other in a breakdown.</summary>
+    public static string[] ColumnsFor(string? by) => by switch
+    {
+        null => [.. CountColumns, FailedColumn],
+        Dimensions.Failure => [FailedColumn],
+        _ => CountColumns,
+    };
+
+    /// <param name="by">The breakdown the cells are of (null for totals): it decides the columns.</param>
+    public static Dictionary<string, object?> Cells(UptakeCounts c, int? suppressBelow, string? by = null)
     {
         object? Cell(long n) => suppressBelow is { } k && k > 1 && n < k ? $"<{k}" : n;
-        return new Dictionary<string, object?>
+        var all = new Dictionary<string, object?>
         {
             ["signups"] = Cell(c.SignUps),
             ["active_users"] = Cell(c.ActiveUsers),
@@ -29,7 +45,12 @@ public static class ReportTable
             ["partners_linked"] = Cell(c.PartnersLinked),
             ["ready"] = Cell(c.Ready),
             ["median_days_to_ready"] = suppressBelow is { } s && s > 1 && c.Ready < s ? null : c.MedianDaysToReady,
+            ["returned_month_1"] = Cell(c.ReturnedMonth1),
+            ["returned_month_3"] = Cell(c.ReturnedMonth3),
+            ["returned_month_6"] = Cell(c.ReturnedMonth6),
+            [FailedColumn] = Cell(c.FailedSignIns),
         };
+        return ColumnsFor(by).ToDictionary(column => column, column => all[column]);
     }
 
     /// <summary>RFC 4180: a header row, CRLF line ends, fields with commas, quotes or line breaks quoted.</summary>
@@ -44,21 +65,22 @@ public static class ReportTable
 
         header.Add("month");
         header.Add(by ?? "breakdown");
-        header.AddRange(CountColumns);
+        var columns = ColumnsFor(by);
+        header.AddRange(columns);
         csv.Append(string.Join(',', header.Select(Quote))).Append("\r\n");
         foreach (var month in months)
         {
-            Row(csv, month, TotalLabel, Cells(month.Totals, null), withTenant);
+            Row(csv, month, TotalLabel, Cells(month.Totals, null, by), columns, withTenant);
             foreach (var b in month.Breakdown)
             {
-                Row(csv, month, b.Value, Cells(b.Counts, suppressBelow), withTenant);
+                Row(csv, month, b.Value, Cells(b.Counts, suppressBelow, by), columns, withTenant);
             }
         }
 
         return csv.ToString();
     }
 
-    private static void Row(StringBuilder csv, MonthUptake month, string label, Dictionary<string, object?> cells, bool withTenant)
+    private static void Row(StringBuilder csv, MonthUptake month, string label, Dictionary<string, object?> cells, string[] columns, bool withTenant)
     {
         var fields = new List<string>();
         if (withTenant)
@@ -68,7 +90,7 @@ public static class ReportTable
 
         fields.Add(month.Month);
         fields.Add(label);
-        fields.AddRange(CountColumns.Select(c => Convert.ToString(cells[c], CultureInfo.InvariantCulture) ?? ""));
+        fields.AddRange(columns.Select(c => Convert.ToString(cells[c], CultureInfo.InvariantCulture) ?? ""));
         csv.Append(string.Join(',', fields.Select(Quote))).Append("\r\n");
     }
 

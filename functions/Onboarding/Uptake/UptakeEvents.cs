@@ -48,7 +48,8 @@ public static class UptakeHash
 
 /// <summary>
 /// Works out what a sign-in or a status change counts: sign-ins, sign-ups and monthly active users in
-/// the month it happened, and the funnel stages first reached in the person's sign-up cohort. Pure:
+/// the month it happened, and in the person's sign-up cohort the funnel stages first reached and their
+/// return in the 1st, 3rd or 6th month after signing up. Pure:
 /// the counting itself happens later, off the request path (<see cref="UptakeDrain"/>).
 /// </summary>
 public sealed class UptakePlanner(Pseudonymizer pseudonyms)
@@ -65,6 +66,13 @@ public sealed class UptakePlanner(Pseudonymizer pseudonyms)
 
         var events = new List<UptakeEvent> { new(UptakeKeys.Partition(tenant.Id, after.LastSignInAt), hash, DimensionsOf(after), steps) };
         events.AddRange(StatusEvents(tenant, before?.Status, after, hash));
+        if (before is not null && UptakeKeys.MonthsAfter(after.FirstSignInAt, after.LastSignInAt) is var months && Metrics.ReturnMonths.Contains(months))
+        {
+            // A returning user, counted in their sign-up cohort: once however often they come back that month.
+            events.Add(new UptakeEvent(UptakeKeys.Partition(tenant.Id, after.FirstSignInAt), hash, DimensionsOf(after),
+                [new CountStep(Metrics.Returned(months), UptakeKeys.ReturnMarker(hash, months))]));
+        }
+
         return Merge(events);
     }
 

@@ -16,6 +16,7 @@ public sealed class UptakeMarkers(TableStore tables, Pseudonymizer pseudonyms, T
         var cohort = UptakeKeys.Partition(tenantId, firstSignInAt);
         var month = UptakeKeys.Partition(tenantId, time.GetUtcNow());
         var rows = UptakeKeys.Stages.Select(stage => (Partition: UptakeKeys.MarkerPartition(cohort, hash), Row: UptakeKeys.StageMarker(hash, stage)))
+            .Concat(Metrics.ReturnMonths.Select(k => (Partition: UptakeKeys.MarkerPartition(cohort, hash), Row: UptakeKeys.ReturnMarker(hash, k))))
             .Append((Partition: UptakeKeys.MarkerPartition(month, hash), Row: UptakeKeys.ActiveMarker(hash)));
         await Task.WhenAll(rows.Select(r => table.DeleteEntityAsync(r.Partition, r.Row, ETag.All, cancellationToken))); // 404 is fine
     }
@@ -43,23 +44,35 @@ public sealed class UptakeMarkers(TableStore tables, Pseudonymizer pseudonyms, T
             if (UptakeKeys.Partition(tenant.Id, user.LastSignInAt) == month)
             {
                 rows.Add(new MarkerEntity { PartitionKey = UptakeKeys.MarkerPartition(month, hash), RowKey = UptakeKeys.ActiveMarker(hash) });
+                if (UptakeKeys.MonthsAfter(user.FirstSignInAt, user.LastSignInAt) is var k && Metrics.ReturnMonths.Contains(k))
+                {
+                    rows.Add(new MarkerEntity { PartitionKey = cohort, RowKey = UptakeKeys.ReturnMarker(hash, k) }); // back this month
+                }
             }
         }
 
         await TableBatches.DeleteAsync(table, rows, cancellationToken);
     }
 
-    /// <summary>Deletes activity markers of months before the current one: they only ever dedupe within their month.</summary>
+    /// <summary>
+    /// Deletes activity markers of months before the current one, and return markers whose month is
+    /// over (a cohort's k-month marker once cohort + k is past): they only ever dedupe within their month.
+    /// </summary>
     public async Task<int> PurgeOldActivityAsync(string tenantId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.UptakeMarkers, cancellationToken);
-        var current = UptakeKeys.Partition(tenantId, time.GetUtcNow());
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey ge {tenantId + "_"} and PartitionKey lt {current} and RowKey ge {"a|"} and RowKey lt {"a}"}");
+        var now = time.GetUtcNow();
+        var ranges = Metrics.ReturnMonths.Select(k => (Before: UptakeKeys.Partition(tenantId, now.AddMonths(-k)), Prefix: $"r{k}"))
+            .Prepend((Before: UptakeKeys.Partition(tenantId, now), Prefix: "a"));
         var old = new List<MarkerEntity>();
-        await foreach (var marker in table.QueryAsync<MarkerEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        foreach (var (before, prefix) in ranges)
         {
-            old.Add(marker);
+            var filter = TableClient.CreateQueryFilter(
+                $"PartitionKey ge {tenantId + "_"} and PartitionKey lt {before} and RowKey ge {prefix + "|"} and RowKey lt {prefix + "}"}");
+            await foreach (var marker in table.QueryAsync<MarkerEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                old.Add(marker);
+            }
         }
 
         await TableBatches.DeleteAsync(table, old, cancellationToken);

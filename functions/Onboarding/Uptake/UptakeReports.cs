@@ -30,7 +30,7 @@ public sealed record ReportQuery(DateOnly From, DateOnly To, string? By)
 
         if (!string.IsNullOrEmpty(by) && !Dimensions.Breakdowns.Contains(by))
         {
-            throw new OnboardingException(ApiError.ParameterInvalid, "by must be country, institution or role.");
+            throw new OnboardingException(ApiError.ParameterInvalid, "by must be country, institution, role or failure.");
         }
 
         return new ReportQuery(start, end, string.IsNullOrEmpty(by) ? null : by);
@@ -59,8 +59,10 @@ public sealed record ReportQuery(DateOnly From, DateOnly To, string? By)
 }
 
 /// <summary>The numbers of one month, or of one breakdown value in that month.</summary>
+/// <param name="ReturnedMonth1">Of the month's sign-up cohort, how many signed in again the month after (and so on).</param>
+/// <param name="FailedSignIns">Sign-ins that failed in the month (any reason; by reason under <c>by=failure</c>).</param>
 public sealed record UptakeCounts(long SignUps, long ActiveUsers, long SignIns, long SignedIn, long VoMember, long PartnersLinked,
-    long Ready, double? MedianDaysToReady);
+    long Ready, double? MedianDaysToReady, long ReturnedMonth1 = 0, long ReturnedMonth3 = 0, long ReturnedMonth6 = 0, long FailedSignIns = 0);
 
 public sealed record BreakdownCounts(string Value, UptakeCounts Counts);
 
@@ -298,7 +300,8 @@ public sealed class UptakeReports(TableStore tables, TimeProvider time)
 
     private static UptakeCounts Counts(ValueCounts c) => new(
         Get(c, Metrics.SignUps), Get(c, Metrics.ActiveUsers), Get(c, Metrics.SignIns), Get(c, Metrics.SignUps),
-        Get(c, Metrics.Member), Get(c, Metrics.PartnersLinked), Get(c, Metrics.Ready), Median(c.DaysToReady));
+        Get(c, Metrics.Member), Get(c, Metrics.PartnersLinked), Get(c, Metrics.Ready), Median(c.DaysToReady),
+        Get(c, Metrics.Returned(1)), Get(c, Metrics.Returned(3)), Get(c, Metrics.Returned(6)), Get(c, Metrics.Failed));
 
     private static long Get(ValueCounts counts, string metric) => counts.Metrics.GetValueOrDefault(metric);
 

@@ -23,8 +23,8 @@ public sealed class AppliedEventEntity : TableRow
 
 /// <summary>
 /// A per-user marker of the uptake-markers table (partition = counter partition spread by the user
-/// hash): <c>a|{user hash}</c> (active this month) or <c>s|{user hash}|{stage}</c> (cohort stage
-/// reached). The first event to add it counts the metric; it names that event, so the same event
+/// hash): <c>a|{user hash}</c> (active this month), <c>s|{user hash}|{stage}</c> (cohort stage
+/// reached) or <c>r{k}|{user hash}</c> (signed in again k months after sign-up). The first event to add it counts the metric; it names that event, so the same event
 /// retried after a crash still counts (once) and any other finds it taken.
 /// </summary>
 public sealed class MarkerEntity : TableRow
@@ -41,6 +41,15 @@ public static class Metrics
     public const string PartnersLinked = "linked";
     public const string Ready = "ready";
 
+    /// <summary>The months after sign-up in which returning users are counted: the 1st, 3rd and 6th.</summary>
+    public static readonly int[] ReturnMonths = [1, 3, 6];
+
+    /// <summary>People of a sign-up cohort who signed in again <paramref name="months"/> calendar months later.</summary>
+    public static string Returned(int months) => $"returned{months}";
+
+    /// <summary>Failed sign-ins (in the totals; by reason under <see cref="Dimensions.Failure"/>).</summary>
+    public const string Failed = "failed";
+
     /// <summary>Histogram of days from sign-up to ready, for an exact median: <c>days0000</c>…</summary>
     public static string DaysToReady(int days) => $"days{Math.Clamp(days, 0, 9999):D4}";
 }
@@ -52,7 +61,10 @@ public static class Dimensions
     public const string Institution = "institution";
     public const string Role = "role";
 
-    public static readonly string[] Breakdowns = [Country, Institution, Role];
+    /// <summary>Failed sign-ins by reason (the error code); counted from tallies, never per person.</summary>
+    public const string Failure = "failure";
+
+    public static readonly string[] Breakdowns = [Country, Institution, Role, Failure];
 }
 
 public static class UptakeKeys
@@ -65,6 +77,16 @@ public static class UptakeKeys
     public static string ActiveMarker(string userHash) => $"a|{userHash}";
 
     public static string StageMarker(string userHash, string stage) => $"s|{userHash}|{stage}";
+
+    /// <summary>
+    /// In the cohort's partition: signed in again <paramref name="months"/> months after signing up.
+    /// It dedupes only within that month, so it goes once the month is over (with the activity markers).
+    /// </summary>
+    public static string ReturnMarker(string userHash, int months) => $"r{months}|{userHash}";
+
+    /// <summary>Calendar months from the first sign-in's month to <paramref name="at"/>'s (0 in the same month).</summary>
+    public static int MonthsAfter(DateTimeOffset firstSignInAt, DateTimeOffset at) =>
+        ((at.UtcDateTime.Year - firstSignInAt.UtcDateTime.Year) * 12) + at.UtcDateTime.Month - firstSignInAt.UtcDateTime.Month;
 
     public static string Applied(string eventId) => $"e|{eventId}";
 

@@ -21,7 +21,7 @@ namespace Onboarding.IntegrationTests.Reports;
 [Collection(DevProviderCollection.Name)]
 public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<DevProviderHost>, IAsyncLifetime
 {
-    private const string CsvHeader = "month,breakdown,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready";
+    private const string CsvHeader = "month,breakdown,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready,returned_month_1,returned_month_3,returned_month_6,failed_sign_ins";
 
     private Chromium _chromium = null!;
 
@@ -78,6 +78,7 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         Assert.Equal(0, bars[$"Active users {month}: {signUps}"]);
         Assert.Equal(22, bars.Count(b => b.Key.EndsWith(": 0", StringComparison.Ordinal))); // ...every other month empty
         await Expect(chart.Locator("text.axis", new() { HasTextString = month })).ToHaveCountAsync(1);
+        await AssertMonthLabelsFitAsync(page, 6, 6);
 
         // The funnel of this month's cohort.
         var funnel = page.GetByRole(AriaRole.Img, new() { Name = "Onboarding funnel of the sign-ups in these months", Exact = true });
@@ -87,12 +88,30 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         Assert.Contains("Ready: 1", stages);
         Assert.Equal(4, stages.Count);
 
-        // Top countries: BE (alice), DE (bob), unknown (dave), each count below 5, zero included, shown as <5.
+        // Headline figures of this month; the share ready of the window's sign-ups (alice of three).
+        var figures = page.Locator("dl.figures");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 2, Name = $"In {month}", Exact = true })).ToBeVisibleAsync();
+        Assert.Equal(["Sign-ups", "3", "Active users", "3", $"Ready, of the sign-ups since {firstMonth}", "33%", "Failed sign-ins"],
+            (await figures.Locator("dt, dd").AllTextContentsAsync()).Take(7).Select(t => t.Trim()));
+
+        // Every chart has its numbers in a table beneath it.
+        var byMonth = await DataRowsAsync(page, "Sign-ups, active users and sign-ins by month");
+        Assert.Equal(12, byMonth.Count);
+        Assert.Equal(["3", "3", "3"], byMonth[month]);
+        Assert.Equal(["3", "100%"], (await DataRowsAsync(page, "The funnel in numbers"))["Signed in"]);
+        Assert.Equal(["1", "33%"], (await DataRowsAsync(page, "The funnel in numbers"))["Ready"]);
+        // This month's cohort cannot have come back yet; last year's month had no sign-ups.
+        var returning = await DataRowsAsync(page, "Returning users by sign-up month");
+        Assert.Equal(["3", "not yet", "not yet", "not yet"], returning[month]);
+        Assert.Equal(["0", "0", "0", "0"], returning[firstMonth]);
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Failed sign-ins by month", Exact = true })).ToHaveCountAsync(1);
+
+        // Top countries by name: Belgium (alice), Germany (bob), unknown (dave), each count below 5, zero included, shown as <5.
         var countries = page.Locator("h2:text-is('Top countries') + table");
         var rows = await TableRowsAsync(countries);
-        Assert.Equal(new[] { "BE", "DE", "unknown" }, rows.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(new[] { "<5", "<5", "<5" }, rows["BE"]); // alice is ready
-        Assert.Equal(new[] { "<5", "<5", "<5" }, rows["DE"]);
+        Assert.Equal(new[] { "Belgium (BE)", "Germany (DE)", "unknown" }, rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "<5", "<5", "<5" }, rows["Belgium (BE)"]); // alice is ready
+        Assert.Equal(new[] { "<5", "<5", "<5" }, rows["Germany (DE)"]);
         Assert.Equal(new[] { "<5", "<5", "<5" }, rows["unknown"]);
         Assert.DoesNotContain(rows.Values.SelectMany(cells => cells), cell => cell is "1" or "2");
         var institutions = await TableRowsAsync(page.Locator("h2:text-is('Top institutions') + table"));
@@ -117,8 +136,8 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         Assert.Equal(200, byCountry.Status);
         Assert.StartsWith("text/csv", byCountry.Headers["content-type"], StringComparison.Ordinal);
         var countryLines = (await byCountry.TextAsync()).Split("\r\n");
-        Assert.Equal("month,country,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready", countryLines[0]);
-        Assert.Contains($"{month},BE,<5,<5,<5,<5,<5,<5,<5,", countryLines); // the median over fewer than 5 is left out
+        Assert.Equal("month,country,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready,returned_month_1,returned_month_3,returned_month_6", countryLines[0]);
+        Assert.Contains($"{month},BE,<5,<5,<5,<5,<5,<5,<5,,<5,<5,<5", countryLines); // the median over fewer than 5 is left out
         Assert.Contains(countryLines, l => l.StartsWith($"{month},DE,<5,<5,<5,<5,<5,", StringComparison.Ordinal));
         Assert.Contains(countryLines, l => l.StartsWith($"{month},unknown,<5,<5,<5,<5,<5,", StringComparison.Ordinal));
         var breakdownRows = countryLines.Skip(1).Where(l => l.Length > 0 && l.Split(',')[1] != "(total)").ToList();
@@ -145,6 +164,42 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         await Expect(noScriptChart).ToBeVisibleAsync();
         Assert.Contains($"Sign-ups {month}: {signUps}", await noScriptChart.Locator("rect > title").AllTextContentsAsync());
         Assert.Contains("VO member: 2", await noScript.Locator("svg rect > title").AllTextContentsAsync());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Dashboard_At390PixelsWide_ChartsStayLegible_FailedSignInsByReason_NoSidewaysScrolling()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A forged callback: one failed sign-in, counted by reason (no person, no marker).
+        using (var forged = new Browser())
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await forged.GetAsync(new Uri(Service.BaseUrl, "api/tenants/demo/callback?state=forged&code=x"))).StatusCode);
+        }
+
+        await Service.DrainUptakeAsync();
+        await using var context = await _chromium.NewContextAsync(ct, timeoutMs: 30_000);
+        var page = await context.NewPageAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        await Chromium.SignInAsStaffAsync(page, DashboardUrl, Service.BaseUrl, "olivia", "operator");
+        await page.GotoAsync(DashboardUrl);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 2, Name = "Uptake", Exact = true })).ToBeVisibleAsync();
+
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            "the dashboard scrolls sideways at 390 px");
+        // Every piece of chart text that is drawn is at least 11 px tall on the screen, and the month labels do not overlap.
+        var heights = await page.EvaluateAsync<double[]>(
+            "() => [...document.querySelectorAll('.chart svg text')].filter(t => t.getClientRects().length > 0).map(t => t.getBoundingClientRect().height)");
+        Assert.NotEmpty(heights);
+        Assert.All(heights, h => Assert.True(h >= 11, $"chart text {h:F1} px tall at 390 px"));
+        await AssertMonthLabelsFitAsync(page, 2, 4);
+
+        var reasons = await DataRowsAsync(page, "Failed sign-ins by reason, in these months");
+        Assert.Equal(["<5", "an unknown or already used sign-in (back button, a second tab, a forged link)"], reasons["LoginAttemptUnknown"]);
+        await Axe.AssertNoViolationsAsync(page);
+
+        var screenshot = Path.Combine(TestEnvironment.Artifacts, "screenshots", "dashboard-390.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
     }
 
     /// <summary>A fresh browser context; a test that runs out of time closes it, so waiting calls end at once.</summary>
@@ -177,6 +232,36 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         }
 
         return bars;
+    }
+
+    /// <summary>The first chart's drawn month labels: between <paramref name="least"/> and <paramref name="most"/>, inside the chart, none overlapping.</summary>
+    private static async Task AssertMonthLabelsFitAsync(IPage page, int least, int most)
+    {
+        var ticks = await page.EvaluateAsync<double[][]>(
+            "() => [...document.querySelector('figure.chart svg').querySelectorAll('.tick text')].filter(t => t.getClientRects().length > 0).map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })");
+        var svg = await page.EvaluateAsync<double[]>("() => { const r = document.querySelector('figure.chart svg').getBoundingClientRect(); return [r.left, r.right]; }");
+        var width = page.ViewportSize?.Width;
+        Assert.InRange(ticks.Length, least, most);
+        Assert.All(ticks, t => Assert.True(t[0] >= svg[0] && t[1] <= svg[1], $"a month label runs off the chart at {width} px"));
+        for (var i = 1; i < ticks.Length; i++)
+        {
+            Assert.True(ticks[i][0] > ticks[i - 1][1], $"month labels overlap at {width} px");
+        }
+    }
+
+    /// <summary>A data table's body rows by its caption: the row header → the other cells.</summary>
+    private static async Task<Dictionary<string, string[]>> DataRowsAsync(IPage page, string caption)
+    {
+        var rows = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var table = page.Locator("table", new() { Has = page.Locator($"caption:text-is('{caption}')") });
+        await Expect(table).ToHaveCountAsync(1);
+        foreach (var row in await table.Locator("tbody tr").AllAsync())
+        {
+            var cells = (await row.Locator("th, td").AllTextContentsAsync()).Select(c => c.Trim()).ToArray();
+            rows.Add(cells[0], cells[1..]);
+        }
+
+        return rows;
     }
 
     /// <summary>A table's body rows: first cell → the other cells.</summary>

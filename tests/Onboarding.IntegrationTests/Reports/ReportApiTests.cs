@@ -71,7 +71,7 @@ public sealed class ReportApiTests(DevProviderHost host) : IClassFixture<DevProv
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n");
-        Assert.Equal("month,institution,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready", lines[0]);
+        Assert.Equal("month,institution,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready,returned_month_1,returned_month_3,returned_month_6", lines[0]);
         // Each test signs the three in again: sign-ins grow, the distinct counts stay three.
         Assert.Matches($@"^{Month},\(total\),3,3,\d+,3,2,", lines[1]);
         Assert.Contains(lines, l => l.StartsWith($"{Month},vito.be,<5", StringComparison.Ordinal));

@@ -27,14 +27,17 @@ public sealed class ReportCostTests
     private static readonly string[] Countries = ["BE", "DE", "NL", "IT", "FR"];
     private static readonly string[] Institutions = ["vito.be", "uni-bonn.de", "tudelft.nl", "polimi.it", "cnes.fr"];
 
-    [Fact]
-    public async Task TwentyFourMonthReport_SameNumberOfStorageRequests_With100And100000Users()
+    /// <remarks>The totals carry the returning users and failed sign-ins too: they add no request.</remarks>
+    [Theory]
+    [InlineData("country")]
+    [InlineData("failure")]
+    public async Task TwentyFourMonthReport_SameNumberOfStorageRequests_With100And100000Users(string by)
     {
-        var small = await RequestsForReportAsync(users: 100);
-        var large = await RequestsForReportAsync(users: 100_000);
+        var small = await RequestsForReportAsync(users: 100, by);
+        var large = await RequestsForReportAsync(users: 100_000, by);
 
         Assert.Equal(small, large);
-        Assert.Equal(48, small); // two point reads per month: the totals and the country breakdown
+        Assert.Equal(48, small); // two point reads per month: the totals and the breakdown
     }
 
     [Fact]
@@ -158,7 +161,7 @@ public sealed class ReportCostTests
         }
     }
 
-    private static async Task<int> RequestsForReportAsync(int users)
+    private static async Task<int> RequestsForReportAsync(int users, string by)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2024, 1, 10, 9, 0, 0, TimeSpan.Zero));
         var counter = new RequestCounter();
@@ -181,17 +184,18 @@ public sealed class ReportCostTests
         {
             clock.SetUtcNow(new DateTimeOffset(2024, 1, 10, 9, 0, 0, TimeSpan.Zero).AddMonths(i * 24 / 100)); // every month, in order
             await RecordAsync(service, tenant, 1, from: i);
+            service.Services.GetRequiredService<Onboarding.SignIn.SignInFailures>().Count("big", i % 2 == 0 ? "LoginAttemptExpired" : "SignInRefused");
         }
 
         await service.DrainUptakeAsync();
 
         var reports = service.Services.GetRequiredService<UptakeReports>();
-        var query = ReportQuery.Parse("2024-01", "2025-12", "country", clock.GetUtcNow());
+        var query = ReportQuery.Parse("2024-01", "2025-12", by, clock.GetUtcNow());
         await reports.ReadAsync(tenant, query with { From = new DateOnly(2023, 12, 1), To = new DateOnly(2023, 12, 1) },
             TestContext.Current.CancellationToken); // warm: table client ready (a month outside the report, so none is cached)
         var before = counter.Count;
         var months = await reports.ReadAsync(tenant, query, TestContext.Current.CancellationToken);
-        Assert.Equal(100, months.Sum(m => m.Totals.SignUps));
+        Assert.Equal((100, 100), (months.Sum(m => m.Totals.SignUps), months.Sum(m => m.Totals.FailedSignIns)));
         return counter.Count - before;
     }
 

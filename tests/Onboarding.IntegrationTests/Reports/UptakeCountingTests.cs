@@ -95,6 +95,104 @@ public sealed class UptakeCountingTests : TestProviderTests
     }
 
     [Fact]
+    public async Task ReturningUsers_CountedInTheirCohort_InThe1st3rdAnd6thMonth_OnceEach()
+    {
+        // January's cohort: ann, ben, cal. ann comes back twice in February, ben once; ann again in
+        // March (the 2nd month: not counted), ann and cal in April, ben in July.
+        foreach (var person in new[] { "ann", "ben", "cal" })
+        {
+            await SignInAsync(person, EarlyAdopter);
+        }
+
+        _clock.SetUtcNow(new DateTimeOffset(2026, 2, 1, 0, 0, 1, TimeSpan.Zero));
+        await SignInAsync("ann", EarlyAdopter);
+        await SignInAsync("ann", EarlyAdopter);
+        await SignInAsync("ben", EarlyAdopter);
+        await SignInAsync("dee"); // February's cohort
+        _clock.SetUtcNow(new DateTimeOffset(2026, 3, 31, 23, 59, 0, TimeSpan.Zero));
+        await SignInAsync("ann", EarlyAdopter);
+        await SignInAsync("dee"); // the month after February
+        _clock.SetUtcNow(new DateTimeOffset(2026, 4, 2, 9, 0, 0, TimeSpan.Zero));
+        await SignInAsync("ann", EarlyAdopter);
+        await SignInAsync("cal", EarlyAdopter);
+        _clock.SetUtcNow(new DateTimeOffset(2026, 7, 5, 9, 0, 0, TimeSpan.Zero));
+        await SignInAsync("ben", EarlyAdopter);
+        await SignInAsync("ben", EarlyAdopter);
+
+        var report = await ReportAsync();
+        var jan = report["2026-01"].Totals;
+        Assert.Equal((3, 2, 2, 1), (jan.SignUps, jan.ReturnedMonth1, jan.ReturnedMonth3, jan.ReturnedMonth6));
+        var feb = report["2026-02"].Totals;
+        Assert.Equal((1, 1, 0, 0), (feb.SignUps, feb.ReturnedMonth1, feb.ReturnedMonth3, feb.ReturnedMonth6));
+        Assert.Equal((0, 0), (report["2026-03"].Totals.ReturnedMonth1, report["2026-04"].Totals.ReturnedMonth1));
+
+        // In a breakdown the small counts are suppressed like every other.
+        var byRole = (await ReportAsync("role"))["2026-01"].Breakdown.Single(b => b.Value == "Early_Adopter").Counts;
+        Assert.Equal(2, byRole.ReturnedMonth1);
+        var cells = ReportTable.Cells(byRole, TenantsRp().ReportSuppressBelow, "role");
+        Assert.Equal(("<5", "<5", "<5"), (cells["returned_month_1"], cells["returned_month_3"], cells["returned_month_6"]));
+
+        // A return marker dedupes only within its month: in July, January's 1st- and 3rd-month markers and
+        // February's go; the 6th-month one stays until July is over.
+        Assert.Equal((3, 2, 1), (await MarkersAsync("r1|"), await MarkersAsync("r3|"), await MarkersAsync("r6|")));
+        await Service.Services.GetRequiredService<UptakeMarkers>().PurgeOldActivityAsync("rp", TestContext.Current.CancellationToken);
+        Assert.Equal((0, 0, 1), (await MarkersAsync("r1|"), await MarkersAsync("r3|"), await MarkersAsync("r6|")));
+        Assert.Equal(1, await MarkersAsync("a|")); // only July's activity marker (ben's)
+
+        // ben's erasure in July takes his 6th-month marker with the rest; the counts stay.
+        var ben = (await Service.UsersAsync("rp")).Single(u => u.Subject == "ben").ToRecord();
+        await Service.Services.GetRequiredService<UserEraser>().EraseAsync("rp", ben.UserId, "test", TestContext.Current.CancellationToken);
+        Assert.Equal(0, await MarkersAsync("r6|"));
+        Assert.Equal(1, (await ReportAsync())["2026-01"].Totals.ReturnedMonth6);
+    }
+
+    [Fact]
+    public async Task FailedSignIns_ByReasonAndMonth_CountedOnceHoweverOftenTheDrainRuns()
+    {
+        using (var browser = new Browser())
+        {
+            // The provider sent an error; a callback replayed; an attempt left for eleven minutes.
+            Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/rp/callback?error=access_denied"))).StatusCode);
+            var callback = await browser.CallbackUrlAsync(Service.BaseUrl, "rp", "kim");
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(callback)).StatusCode);
+            Assert.NotEqual(HttpStatusCode.OK, (await browser.GetAsync(callback)).StatusCode);
+        }
+
+        using (var late = new Browser())
+        {
+            var callback = await late.CallbackUrlAsync(Service.BaseUrl, "rp", "kim");
+            _clock.Advance(TimeSpan.FromMinutes(11));
+            Assert.NotEqual(HttpStatusCode.OK, (await late.GetAsync(callback)).StatusCode);
+        }
+
+        var jan = (await ReportAsync())["2026-01"].Totals;
+        Assert.Equal((3, 1), (jan.FailedSignIns, jan.SignIns));
+        var reasons = (await ReportAsync("failure"))["2026-01"].Breakdown.ToDictionary(b => b.Value, b => b.Counts.FailedSignIns);
+        Assert.Equal(new Dictionary<string, long> { ["SignInRefused"] = 1, ["LoginAttemptUnknown"] = 1, ["LoginAttemptExpired"] = 1 }, reasons);
+
+        // Drained again (and again): nothing new, nothing counted twice.
+        await Service.DrainUptakeAsync();
+        Assert.Equal(3, (await ReportAsync())["2026-01"].Totals.FailedSignIns);
+
+        // Just past the month's end: February's failure is February's.
+        _clock.SetUtcNow(new DateTimeOffset(2026, 2, 1, 0, 0, 1, TimeSpan.Zero));
+        using (var browser = new Browser())
+        {
+            await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/rp/callback?state=forged"));
+        }
+
+        var report = await ReportAsync("failure");
+        Assert.Equal((3, 1), (report["2026-01"].Totals.FailedSignIns, report["2026-02"].Totals.FailedSignIns));
+        Assert.Equal("LoginAttemptUnknown", Assert.Single(report["2026-02"].Breakdown).Value);
+
+        // Aggregates only: no marker, no person; suppressed below the threshold in the breakdown.
+        Assert.Equal(0, await MarkersAsync("f"));
+        var cells = ReportTable.Cells(report["2026-02"].Breakdown[0].Counts, TenantsRp().ReportSuppressBelow, "failure");
+        Assert.Equal(["failed_sign_ins"], cells.Keys);
+        Assert.Equal("<5", cells["failed_sign_ins"]);
+    }
+
+    [Fact]
     public async Task TopList_SumsTheMonthsPerValue_AndOrdersByWhatIsShown()
     {
         // January: six early adopters and two people without a role; February: one more early adopter, and ea0 again.
@@ -267,6 +365,19 @@ public sealed class UptakeCountingTests : TestProviderTests
         }
 
         return rows;
+    }
+
+    private async Task<int> MarkersAsync(string prefix)
+    {
+        var count = 0;
+        var end = prefix[..^1] + (char)(prefix[^1] + 1);
+        await foreach (var _ in Service.Table("uptakemarkers").QueryAsync<Azure.Data.Tables.TableEntity>(
+            e => e.RowKey.CompareTo(prefix) >= 0 && e.RowKey.CompareTo(end) < 0, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private async Task<int> AppliedRowsAsync()

@@ -5,7 +5,7 @@ namespace Onboarding.Tests.Uptake;
 public sealed class ReportTableTests
 {
     private static readonly UptakeCounts Small = new(3, 4, 9, 3, 2, 1, 1, 12);
-    private static readonly UptakeCounts Big = new(40, 55, 120, 40, 30, 20, 10, 6.5);
+    private static readonly UptakeCounts Big = new(40, 55, 120, 40, 30, 20, 10, 6.5, ReturnedMonth1: 12, ReturnedMonth3: 7);
 
     [Fact]
     public void Cells_InABreakdown_CountsBelowTheThresholdSuppressed_ZeroIncluded_LargeShown()
@@ -43,11 +43,27 @@ public sealed class ReportTableTests
         var csv = ReportTable.Csv(months, "institution", 5, withTenant: false);
 
         var lines = csv.Split("\r\n");
-        Assert.Equal("month,institution,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready", lines[0]);
-        Assert.Equal("2026-03,(total),40,55,120,40,30,20,10,6.5", lines[1]);
-        Assert.Equal("2026-03,\"Vrije Universiteit, \"\"VU\"\" Brussel\",40,55,120,40,30,20,10,6.5", lines[2]);
-        Assert.Equal("2026-03,vito.be,<5,<5,9,<5,<5,<5,<5,", lines[3]);
+        Assert.Equal("month,institution,signups,active_users,sign_ins,signed_in,vo_member,partners_linked,ready,median_days_to_ready,"
+            + "returned_month_1,returned_month_3,returned_month_6", lines[0]);
+        Assert.Equal("2026-03,(total),40,55,120,40,30,20,10,6.5,12,7,0", lines[1]);
+        Assert.Equal("2026-03,\"Vrije Universiteit, \"\"VU\"\" Brussel\",40,55,120,40,30,20,10,6.5,12,7,<5", lines[2]);
+        Assert.Equal("2026-03,vito.be,<5,<5,9,<5,<5,<5,<5,,<5,<5,<5", lines[3]);
         Assert.Equal("", lines[4]); // the last record ends with CRLF too
+    }
+
+    [Fact]
+    public void Csv_Totals_HaveFailedSignIns_AndTheBreakdownByReasonHasOnlyThem()
+    {
+        var month = new MonthUptake("demo", "2026-03", Big with { FailedSignIns = 9 },
+            [new BreakdownCounts("LoginAttemptExpired", new UptakeCounts(0, 0, 0, 0, 0, 0, 0, null, FailedSignIns: 7)),
+             new BreakdownCounts("SignInRefused", new UptakeCounts(0, 0, 0, 0, 0, 0, 0, null, FailedSignIns: 2))]);
+
+        var byReason = ReportTable.Csv([month], "failure", 5, withTenant: false).Split("\r\n");
+        Assert.Equal(["month,failure,failed_sign_ins", "2026-03,(total),9", "2026-03,LoginAttemptExpired,7", "2026-03,SignInRefused,<5", ""], byReason);
+
+        var totals = ReportTable.Csv([month with { Breakdown = [] }], null, 5, withTenant: false).Split("\r\n");
+        Assert.EndsWith(",returned_month_6,failed_sign_ins", totals[0], StringComparison.Ordinal);
+        Assert.EndsWith(",12,7,0,9", totals[1], StringComparison.Ordinal);
     }
 
     [Fact]
