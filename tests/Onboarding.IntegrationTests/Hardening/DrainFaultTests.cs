@@ -57,6 +57,41 @@ public sealed class DrainFaultTests : FaultProxyTests
         }
     }
 
+    [Theory]
+    [InlineData(StorageFault.LoseAnswer)] // the counting's transaction went through; the drain cannot know
+    [InlineData(StorageFault.Refuse)]     // it did not: the tally waits in memory for the next run
+    public async Task FailedSignIns_WhoseCountingMeetsAFault_CountOnce(StorageFault fault)
+    {
+        using (var browser = new Browser())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var refused = await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/rp/callback?state=forged"));
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            }
+        }
+
+        var faulted = 0;
+        Proxy.Rule = (method, address) => method == "POST" && address.Contains("$batch", StringComparison.Ordinal)
+            && Interlocked.Increment(ref faulted) <= 4 ? fault : StorageFault.None; // past the SDK's own retries
+        await Service.DrainUptakeAsync();
+        Proxy.Rule = null;
+        Assert.True(faulted > 0, "the failures' transaction never met the fault");
+
+        await Service.DrainUptakeAsync();
+        await Service.DrainUptakeAsync();
+        Assert.Equal(3, (await Service.ThisMonthAsync("rp")).FailedSignIns);
+
+        // Nothing is left stuck: the next failure counts at the next run.
+        using (var browser = new Browser())
+        {
+            using var refused = await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/rp/callback?state=forged"));
+        }
+
+        await Service.DrainUptakeAsync();
+        Assert.Equal(4, (await Service.ThisMonthAsync("rp")).FailedSignIns);
+    }
+
     private async Task<(long SignUps, long SignIns)> TotalsAsync(string tenant)
     {
         var month = await Service.ThisMonthAsync(tenant);
