@@ -107,6 +107,8 @@ public static class ServiceRegistration
         services.AddSingleton<StaffSessions>();
         services.AddSingleton<StaffAuthenticator>();
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AuditLines>();
+        services.AddSingleton<StaffDirectory>();
         services.AddSingleton<SupportService>();
         services.AddSingleton<Uptake.UptakePlanner>();
         services.AddSingleton<Uptake.UptakeDrain>();

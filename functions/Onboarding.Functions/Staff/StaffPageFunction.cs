@@ -16,7 +16,7 @@ public sealed class StaffPageFunction(
     StaffAuthenticator authenticator,
     StaffSessions sessions,
     SupportService support,
-    AuditTrail audit,
+    AuditLines audit,
     TimeProvider time,
     BrowserCookies cookies,
     PageRenderer pages,
@@ -63,9 +63,10 @@ public sealed class StaffPageFunction(
         if (q["view"] == "audit")
         {
             var staff = await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.ReadAudit, ct);
-            var now = time.GetUtcNow();
+            var query = AuditQuery.Parse(q["from"], q["to"], q["staff"], q["user"], q["action"], time.GetUtcNow());
             view[nameof(StaffPage.Staff)] = staff;
-            view[nameof(StaffPage.Audit)] = await audit.ReadAsync(tenant, now.AddDays(-30), now, q["continuation"], 100, ct);
+            view[nameof(StaffPage.AuditQuery)] = query;
+            view[nameof(StaffPage.Audit)] = await audit.ReadAsync(staff.Tenant, query, q["continuation"], 100, ct);
         }
         else if (await authenticator.AuthenticateAnyAsync(tenant, null, cookie, ct) is { } member
             && !StaffPolicy.Allows(member.Roles, StaffRight.LookUpUsers))

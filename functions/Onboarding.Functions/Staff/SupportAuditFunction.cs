@@ -1,16 +1,21 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Onboarding.Common;
+using Microsoft.Net.Http.Headers;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
 
 namespace Onboarding.Functions.Staff;
 
-public sealed class SupportAuditFunction(StaffGate gate, AuditTrail audit, TimeProvider time, HttpResponder responder)
+public sealed class SupportAuditFunction(StaffGate gate, AuditLines audit, TimeProvider time, HttpResponder responder)
 {
     private const int PageSize = 100;
 
-    /// <summary>The audit trail for operators, newest first: <c>from</c> and <c>to</c> as dates (default: the last 30 days).</summary>
+    /// <summary>
+    /// The audit log for operators, newest first, by name: <c>from</c> and <c>to</c> as dates (default:
+    /// the last 30 days), <c>staff</c> and <c>user</c> (an email or an id), <c>action</c>; JSON a page at a
+    /// time, or all of it as CSV (<c>format=csv</c>).
+    /// </summary>
     [Function("SupportAudit")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/support/audit")] HttpRequest request,
@@ -18,9 +23,16 @@ public sealed class SupportAuditFunction(StaffGate gate, AuditTrail audit, TimeP
         responder.Run(request, async () =>
         {
             var staff = await gate.AllowAsync(request, tenant, StaffRight.ReadAudit);
-            var (from, to) = AuditRange.Parse(request.Query["from"], request.Query["to"], time.GetUtcNow());
-            var page = await audit.ReadAsync(staff.Tenant.Id, from, to, request.Query["continuation"], PageSize, request.HttpContext.RequestAborted);
+            var q = request.Query;
+            var query = AuditQuery.Parse(q["from"], q["to"], q["staff"], q["user"], q["action"], time.GetUtcNow());
             request.HttpContext.Response.Headers.CacheControl = "no-store";
-            return TypedResults.Json(new AuditListBody(page.Entries, page.Continuation), ApiJson.Options);
+            if (q["format"] == "csv")
+            {
+                request.HttpContext.Response.Headers[HeaderNames.ContentDisposition] = $"attachment; filename=\"audit-{tenant}-{query.From:yyyy-MM-dd}-{query.To:yyyy-MM-dd}.csv\"";
+                return TypedResults.Text(await audit.CsvAsync(staff.Tenant, query, request.HttpContext.RequestAborted), "text/csv; charset=utf-8", Encoding.UTF8);
+            }
+
+            var page = await audit.ReadAsync(staff.Tenant, query, q["continuation"], PageSize, request.HttpContext.RequestAborted);
+            return TypedResults.Json(new AuditListBody(page.Lines, page.Continuation), ApiJson.Options);
         });
 }

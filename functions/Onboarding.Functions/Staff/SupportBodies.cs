@@ -23,4 +23,4 @@ public sealed record SupportUserBody(
 
 public sealed record SupportUserListBody(IReadOnlyList<SupportUserBody> Users, string? Continuation);
 
-public sealed record AuditListBody(IReadOnlyList<AuditEntry> Entries, string? Continuation);
+public sealed record AuditListBody(IReadOnlyList<AuditLine> Entries, string? Continuation);

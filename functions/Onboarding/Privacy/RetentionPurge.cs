@@ -23,6 +23,7 @@ public sealed partial class RetentionPurge(
     UserStore users,
     UserEraser eraser,
     Staff.AuditTrail audit,
+    Staff.StaffDirectory staffDirectory,
     Uptake.UptakeMarkers markers,
     EmailIndex emails,
     StaleKeys staleKeys,
@@ -122,6 +123,7 @@ public sealed partial class RetentionPurge(
 
         await markers.PurgeOldActivityAsync(tenant.Id, cancellationToken);
         var auditPurged = await audit.PurgeAsync(tenant.Id, now - tenant.Retention.AuditEntries, cancellationToken);
+        await staffDirectory.PurgeAsync(tenant.Id, cancellationToken); // names kept as long as the entries that name them
         if (auditPurged > 0)
         {
             LogAudit(tenant.Id, auditPurged);

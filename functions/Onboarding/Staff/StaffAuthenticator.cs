@@ -21,6 +21,7 @@ public sealed partial class StaffAuthenticator(
     IdentityResolver identities,
     StaffSessions sessions,
     TokenRevocation revocation,
+    StaffDirectory directory,
     ILogger<StaffAuthenticator> logger)
 {
     public async Task<StaffMember> AuthenticateAsync(string tenantId, string? authorization, string? sessionCookie,
@@ -52,7 +53,7 @@ public sealed partial class StaffAuthenticator(
         {
             var caller = await bearer.AuthenticateAsync(tenant.Id, authorization, cancellationToken);
             var identity = await identities.ResolveAsync(tenant, caller.Claims, cancellationToken);
-            return new StaffMember(tenant, identity.UserId, RolesOf(tenant, caller.Claims), null);
+            return await KnownAsync(new StaffMember(tenant, identity.UserId, RolesOf(tenant, caller.Claims), null), caller.Claims, cancellationToken);
         }
 
         if (sessions.Read(sessionCookie) is { } session)
@@ -63,10 +64,25 @@ public sealed partial class StaffAuthenticator(
                 throw new OnboardingException(ApiError.PermissionsInsufficient);
             }
 
-            return new StaffMember(tenant, session.ActorId, RolesOf(tenant, await CurrentClaimsAsync(tenant, session, cancellationToken)), session);
+            var claims = await CurrentClaimsAsync(tenant, session, cancellationToken);
+            return await KnownAsync(new StaffMember(tenant, session.ActorId, RolesOf(tenant, claims), session), claims, cancellationToken);
         }
 
         throw new OnboardingException(ApiError.AuthenticationRequired);
+    }
+
+    /// <summary>
+    /// A staff member's work address goes to the staff directory (at most daily per instance), so the
+    /// audit log can name them; a caller without a staff role here is nobody's staff and leaves nothing.
+    /// </summary>
+    private async Task<StaffMember> KnownAsync(StaffMember member, System.Text.Json.JsonElement claims, CancellationToken cancellationToken)
+    {
+        if (member.Roles.Count > 0)
+        {
+            await directory.RecordAsync(member.Tenant, member.ActorId, ProfileMapper.EmailOf(claims), cancellationToken);
+        }
+
+        return member;
     }
 
     /// <summary>The staff roles the provider's answer gives, whoever asks (bearer or session).</summary>

@@ -15,6 +15,7 @@ public enum Table
     Audit,
     Uptake,
     UptakeMarkers,
+    StaffDirectory,
 }
 
 /// <summary>

@@ -94,6 +94,5 @@ public static class ReportTable
         csv.Append(string.Join(',', fields.Select(Quote))).Append("\r\n");
     }
 
-    public static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    public static string Quote(string field) => Common.Csv.Quote(field);
 }

@@ -196,6 +196,25 @@ public sealed class RetentionTests : TestProviderTests
         Assert.Equal(["newer-target"], left);
     }
 
+    [Fact]
+    public async Task StaffDirectoryEntries_KeptAsLongAsTheAuditEntriesThatNameThem_SeenAgainKeptLonger()
+    {
+        var tenant = Service.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>().Get("rp");
+        var directory = Service.Services.GetRequiredService<Onboarding.Staff.StaffDirectory>();
+        await directory.RecordAsync(tenant, "gone-staff", "gone@example.org", TestContext.Current.CancellationToken);
+        await directory.RecordAsync(tenant, "staying-staff", "staying@example.org", TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromDays(300));
+        await directory.RecordAsync(tenant, "staying-staff", "staying@example.org", TestContext.Current.CancellationToken); // seen again
+
+        _clock.Advance(TimeSpan.FromDays(540 - 300) + TimeSpan.FromMinutes(1)); // the audit retention since "gone" was last seen
+        await Purge.RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["staying@example.org"], (await directory.ReadAllAsync("rp", TestContext.Current.CancellationToken)).Values);
+        _clock.Advance(TimeSpan.FromDays(300));
+        await Purge.RunAsync(TestContext.Current.CancellationToken);
+        Assert.Empty(await directory.ReadAllAsync("rp", TestContext.Current.CancellationToken));
+    }
+
     /// <summary>Users and their expiry entries written straight to storage, in batches of 100.</summary>
     private async Task Seed(int count, DateTimeOffset expiresAt, string prefix, bool withEmail = false)
     {

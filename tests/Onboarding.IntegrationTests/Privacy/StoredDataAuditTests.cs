@@ -29,7 +29,11 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
         ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt", "From", "BuiltAt", "Top"],
         ["uptakemarkers"] = ["EventId"],
+        ["staffdirectory"] = ["Email", "LastSeenAt", "ExpiresAt"], // staff's work addresses, for the audit log's names
     };
+
+    /// <summary>The demo staff (carol support, olivia operator): the only addresses the staff directory may hold.</summary>
+    private static readonly string[] StaffEmails = ["carol@eodc.eu", "olivia@openeo.cloud"];
 
     private static readonly string[] DemoEmails =
         ["alice@vito.be", "bob@uni-bonn.de", "dave.social@gmail.com", "carol@eodc.eu", "olivia@openeo.cloud"];
@@ -83,6 +87,16 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
             using var erase = new HttpRequestMessage(HttpMethod.Delete, new Uri(Service.BaseUrl, "api/tenants/demo/me"));
             erase.Headers.TryAddWithoutValidation("Authorization", $"Bearer {daveToken}");
             Assert.Equal(HttpStatusCode.NoContent, (await http.SendAsync(erase)).StatusCode);
+
+            // Staff at work: carol looks bob up, olivia reads the audit log (both land in the staff directory).
+            var carolToken = await DevTokens.AccessTokenAsync("carol");
+            secrets.Add(carolToken);
+            foreach (var (path, staffToken) in new[] { ("api/tenants/demo/support/users?email=bob@uni-bonn.de", carolToken), ("api/tenants/demo/support/audit", token) })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Service.BaseUrl, path));
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {staffToken}");
+                Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+            }
         }
 
         // Browser self-service: the data page through the session cookie.
@@ -125,7 +139,11 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
                         var text = value?.ToString() ?? "";
                         Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
                         Assert.DoesNotMatch(new Regex(@"eyJ[\w-]+\.eyJ[\w-]+"), text);
-                        if (!(name.EndsWith("users", StringComparison.Ordinal) && key == "Email"))
+                        if (name.EndsWith("staffdirectory", StringComparison.Ordinal) && key == "Email")
+                        {
+                            Assert.Contains(text, StaffEmails); // a staff member's, never a person's
+                        }
+                        else if (!(name.EndsWith("users", StringComparison.Ordinal) && key == "Email"))
                         {
                             Assert.All(DemoEmails, email => Assert.DoesNotContain(email, text, StringComparison.OrdinalIgnoreCase));
                         }

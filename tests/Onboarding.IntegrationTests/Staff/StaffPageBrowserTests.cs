@@ -94,6 +94,55 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         Assert.DoesNotContain(audit, e => e.Actor != carolId);
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task Olivia_SeesOnlyWhatAnOperatorMayUse_ReadsTheAuditLogByName_FiltersIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await SignInWithHttpClientAsync("bob");
+        var bobId = UserIds.For(DemoIssuer, DevPartner.VopersonId("bob"));
+        using (var http = new HttpClient())
+        using (var view = new HttpRequestMessage(HttpMethod.Get, new Uri(Service.BaseUrl, $"api/tenants/demo/support/users/{bobId}")))
+        {
+            view.Headers.TryAddWithoutValidation("Authorization", $"Bearer {await DevTokens.AccessTokenAsync("carol")}");
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(view, ct)).StatusCode);
+        }
+
+        await using var context = await _chromium.NewContextAsync(ct);
+        var page = await context.NewPageAsync();
+        await Chromium.SignInAsStaffAsync(page, StaffUrl, Service.BaseUrl, "olivia", "operator");
+
+        // Navigation by role: an operator is offered the audit log and the reports, not the search.
+        var nav = page.Locator("header.site nav");
+        Assert.Equal(["Audit log", "Reports"], (await nav.GetByRole(AriaRole.Link).AllTextContentsAsync()).Select(t => t.Trim()));
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Audit log", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 2, Name = "Audit log" })).ToBeVisibleAsync();
+
+        // Filter by the user's email and the action, with the page's own form.
+        await page.GetByLabel("User", new() { Exact = true }).FillAsync("bob@uni-bonn.de");
+        await page.Locator("select[name=action]").SelectOptionAsync("view");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"[?&]user=bob%40uni-bonn\.de&action=view&"));
+        var rows = page.Locator("table.audit tbody tr");
+        await Expect(rows.First).ToContainTextAsync("viewed a user");
+        foreach (var row in await rows.AllAsync())
+        {
+            var cells = (await row.Locator("td").AllTextContentsAsync()).Select(c => c.Trim()).ToArray();
+            Assert.Equal(("carol@eodc.eu", "viewed a user", "bob@uni-bonn.de"), (cells[1], cells[3], cells[4]));
+        }
+
+        var csv = await page.GetByRole(AriaRole.Link, new() { Name = "Download these entries as CSV" }).GetAttributeAsync("href");
+        Assert.Matches(@"^/api/tenants/demo/support/audit\?format=csv&user=bob%40uni-bonn\.de&action=view&from=\d{4}-\d\d-\d\d&to=", csv);
+        var download = await context.APIRequest.GetAsync(new Uri(Service.BaseUrl, csv).ToString());
+        Assert.Equal(200, download.Status);
+        Assert.StartsWith("at_utc,staff,", await download.TextAsync(), StringComparison.Ordinal);
+        await Axe.AssertNoViolationsAsync(page);
+
+        // A filter the log cannot meet is a clear page, not an error.
+        await page.GetByLabel("Staff member", new() { Exact = true }).FillAsync("nobody@example.org");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        await Expect(page.Locator("table.audit tbody")).ToHaveTextAsync("No entries match.");
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Page_EscapesWhatItPrints_QueryAndStoredValues()
     {
