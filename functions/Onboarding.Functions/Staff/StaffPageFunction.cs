@@ -87,7 +87,8 @@ public sealed class StaffPageFunction(
             }
             else if (q["user"].ToString() is { Length: > 0 } userId)
             {
-                view[nameof(StaffPage.User)] = await support.GetAsync(staff, userId, ct);
+                var shown = await support.GetAsync(staff, userId, ct);
+                view[nameof(StaffPage.User)] = q["done"] == "recheck" ? shown with { Changes = StepChanges.Read(q["changed"], staff.Tenant) } : shown;
                 view[nameof(StaffPage.ConfirmingErase)] = q["confirm"] == "erase";
                 view[nameof(StaffPage.AntiForgeryToken)] = sessions.AntiForgeryToken(session);
             }
@@ -125,8 +126,9 @@ public sealed class StaffPageFunction(
         switch (form["action"].ToString())
         {
             case "recheck":
-                await support.RecheckAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.RecheckUsers, ct), userId, ct);
-                location = Routes.StaffLookUp(tenant, $"user={Uri.EscapeDataString(userId)}&done=recheck", sessions.LinkToken(session));
+                var rechecked = await support.RecheckAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.RecheckUsers, ct), userId, ct);
+                location = Routes.StaffLookUp(tenant, $"user={Uri.EscapeDataString(userId)}&done=recheck&changed={Uri.EscapeDataString(StepChanges.Write(rechecked.Changes ?? []))}",
+                    sessions.LinkToken(session));
                 break;
             case "erase" when form["confirm"] == "yes":
                 await support.EraseAsync(await authenticator.AuthenticateAsync(tenant, null, cookie, StaffRight.EraseUsers, ct), userId, ct);

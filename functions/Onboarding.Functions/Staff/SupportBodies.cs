@@ -14,11 +14,18 @@ public sealed record SupportUserBody(
     DateTimeOffset LastSignInAt,
     int SignInCount,
     DateTimeOffset ExpiresAt,
-    StatusBody Status)
+    StatusBody Status,
+    IReadOnlyList<StepChangeBody>? Changes = null)
 {
     public static SupportUserBody From(SupportUserView view) => new(view.User.UserId, view.User.Email, view.User.EmailVerified, view.User.Institution,
         view.User.Country, view.User.FirstSignInAt, view.User.LastSignInAt, view.User.SignInCount, view.User.ExpiresAt,
-        StatusBody.From(view.Status));
+        StatusBody.From(view.Status), view.Changes?.Select(StepChangeBody.From).ToList());
+}
+
+/// <summary>A step a re-check changed, with the states as the status API writes them.</summary>
+public sealed record StepChangeBody(string Step, Onboarding.Status.StepState Before, Onboarding.Status.StepState After)
+{
+    public static StepChangeBody From(Onboarding.Status.StepChange change) => new(change.StepId, change.Before, change.After);
 }
 
 public sealed record SupportUserListBody(IReadOnlyList<SupportUserBody> Users, string? Continuation);

@@ -6,7 +6,8 @@ using Onboarding.Users;
 namespace Onboarding.Staff;
 
 /// <summary>A user as support staff see them: the record, the status steps, and when the data expires.</summary>
-public sealed record SupportUserView(UserRecord User, OnboardingStatus Status);
+/// <param name="Changes">What the re-check just done changed (null when none was done).</param>
+public sealed record SupportUserView(UserRecord User, OnboardingStatus Status, IReadOnlyList<StepChange>? Changes = null);
 
 public sealed record SupportUserPage(IReadOnlyList<SupportUserView> Users, string? Continuation);
 
@@ -54,9 +55,9 @@ public sealed class SupportService(UserStore users, EmailIndex emails, StatusSer
 
     public async Task<SupportUserView> RecheckAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
     {
-        var user = await status.RecheckPartnersAsync(staff.Tenant, userId, cancellationToken) ?? throw NotFound();
+        var (before, after) = await status.RecheckPartnersAsync(staff.Tenant, userId, cancellationToken) ?? throw NotFound();
         await audit.WriteAsync(staff, "recheck", userId, null, cancellationToken);
-        return View(staff, user);
+        return View(staff, after) with { Changes = StatusSteps.Changes(before.Status, after.Status) };
     }
 
     /// <summary>The same erasure as the person's own, for requests that come by email. Repeating it is fine.</summary>

@@ -35,4 +35,9 @@ public sealed record StoredStatus(
 }
 
 /// <param name="Detail">A reason code for messages, e.g. <c>no_role</c>; never personal data.</param>
-public sealed record StoredStep(StepState State, DateTimeOffset? FirstDoneAt, string? Detail = null);
+/// <param name="CheckedAt">When the step was last observed (the entitlements at a sign-in, a partner's answer),
+/// to the hour: a check within the hour that finds the same state changes nothing stored.</param>
+public sealed record StoredStep(StepState State, DateTimeOffset? FirstDoneAt, string? Detail = null, DateTimeOffset? CheckedAt = null);
+
+/// <summary>A step whose state a re-check changed.</summary>
+public sealed record StepChange(string StepId, StepState Before, StepState After);

@@ -33,7 +33,7 @@ public sealed partial class PartnerRechecks(
 
                 try
                 {
-                    var user = await status.RecheckPartnersAsync(tenant, entry.RowKey, cancellationToken, entry.Misses);
+                    var user = (await status.RecheckPartnersAsync(tenant, entry.RowKey, cancellationToken, entry.Misses))?.After;
                     if (user is not null && tenant.Partners.All(p => user.Status.Step(p.Id)?.State == StepState.Done))
                     {
                         completed++;

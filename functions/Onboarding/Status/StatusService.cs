@@ -50,9 +50,10 @@ public sealed partial class StatusService(
         return membership;
     }
 
-    /// <summary>Asks the partners again now (timer, staff) and stores what changed.</summary>
+    /// <summary>Asks the partners again now (timer, staff) and stores what changed; the record as it was and as it is (null: no such user).</summary>
     /// <param name="misses">The re-checks before this one, in a row, that could not reach a partner.</param>
-    public async Task<UserRecord?> RecheckPartnersAsync(Tenant tenant, string userId, CancellationToken cancellationToken, int misses = 0)
+    public async Task<(UserRecord Before, UserRecord After)?> RecheckPartnersAsync(Tenant tenant, string userId, CancellationToken cancellationToken,
+        int misses = 0)
     {
         var user = await users.FindAsync(tenant.Id, userId, cancellationToken);
         if (user is null)
@@ -70,7 +71,7 @@ public sealed partial class StatusService(
 
         var unreachable = observed.Partners.Values.Any(a => a.State == LinkState.Unknown);
         await ScheduleRecheckAsync(tenant, updated, cancellationToken, misses: unreachable ? misses + 1 : 0);
-        return updated;
+        return (user, updated);
     }
 
     /// <summary>

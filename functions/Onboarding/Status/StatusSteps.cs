@@ -45,8 +45,21 @@ public static class StatusSteps
         return new StoredStatus(steps, roles, previous.ReadyAt ?? (ready ? now : null));
     }
 
-    private static StoredStep Keep(StoredStep? before, StepState state, string? detail, DateTimeOffset now) =>
-        new(state, before?.FirstDoneAt ?? (state == StepState.Done ? now : null), state == StepState.Done ? null : detail);
+    /// <summary>Within this long of the last check, a check that finds the same state keeps the stored time (no write for it).</summary>
+    public static readonly TimeSpan CheckedAtGrain = TimeSpan.FromHours(1);
+
+    private static StoredStep Keep(StoredStep? before, StepState state, string? detail, DateTimeOffset now)
+    {
+        var kept = state == StepState.Done ? null : detail;
+        var checkedAt = before is { CheckedAt: { } at } && before.State == state && before.Detail == kept && now - at < CheckedAtGrain ? at : now;
+        return new(state, before?.FirstDoneAt ?? (state == StepState.Done ? now : null), kept, checkedAt);
+    }
+
+    /// <summary>The steps whose state differs between two stored statuses (a re-check's effect).</summary>
+    public static IReadOnlyList<StepChange> Changes(StoredStatus before, StoredStatus after) =>
+        after.Steps.Where(s => (before.Step(s.Key)?.State ?? StepState.Pending) != s.Value.State)
+            .Select(s => new StepChange(s.Key, before.Step(s.Key)?.State ?? StepState.Pending, s.Value.State))
+            .ToList();
 
     public static OnboardingStatus Describe(Tenant tenant, StoredStatus stored, DateTimeOffset firstSignInAt)
     {

@@ -135,7 +135,7 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
         using var back = await staff.GetAsync(new Uri(Service.BaseUrl, redirect.Headers.Location!.OriginalString));
         var html = await back.Content.ReadAsStringAsync();
         Assert.Contains($"data-user=\"{BobId}\"", html, StringComparison.Ordinal);
-        Assert.Contains("Partner accounts re-checked.", html, StringComparison.Ordinal);
+        Assert.Contains("Re-checked just now: ", html, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -58,7 +58,18 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         var membership = user.Locator("li.step[data-step=membership]");
         await Expect(membership).ToHaveClassAsync(new Regex(@"\baction-required\b"));
         await Expect(membership.Locator(".state")).ToHaveTextAsync("To do");
-        await Expect(membership.GetByRole(AriaRole.Link, new() { Name = "Enrol now" })).ToHaveAttributeAsync("href", EnrolmentUrl);
+        // In staff's words, with the link to send in a plain field to select (no script needed).
+        await Expect(membership).ToContainTextAsync("Not a member of vo.openeo.cloud — send them the enrolment link");
+        var send = membership.GetByRole(AriaRole.Textbox, new() { Name = "Link to send" });
+        await Expect(send).ToHaveValueAsync(EnrolmentUrl);
+        Assert.Equal("", await send.GetAttributeAsync("readonly"));
+        await Expect(membership.Locator(".when")).ToContainTextAsync(new Regex(@"last checked \d{4}-\d\d-\d\d \d\d:\d\d UTC"));
+        await Expect(user).Not.ToContainTextAsync("You ");
+
+        // A re-check says what it changed (here: nothing), and when.
+        await user.GetByRole(AriaRole.Button, new() { Name = "Re-check partner accounts" }).ClickAsync();
+        await Expect(page.Locator("section.user p.notice")).ToHaveTextAsync(new Regex(@"^Re-checked just now: (nothing changed\.|Terrascope .+)$"));
+        await Expect(page.Locator("section.user")).ToHaveAttributeAsync("data-user", bobId);
 
         // Keep the user view as a test artefact.
         var screenshot = Path.Combine(TestEnvironment.Artifacts, "screenshots", "staff-user-view.png");
@@ -221,7 +232,7 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         await row.GetByRole(AriaRole.Link, new() { Name = "bob@uni-bonn.de", Exact = true }).ClickAsync();
         var membership = noScript.Locator("li.step[data-step=membership]");
         await Expect(membership.Locator(".state")).ToHaveTextAsync("To do");
-        await Expect(membership.GetByRole(AriaRole.Link, new() { Name = "Enrol now" })).ToHaveAttributeAsync("href", EnrolmentUrl);
+        await Expect(membership.GetByRole(AriaRole.Textbox, new() { Name = "Link to send" })).ToHaveValueAsync(EnrolmentUrl); // selectable without script
     }
 
     [Fact(Timeout = 60_000)]

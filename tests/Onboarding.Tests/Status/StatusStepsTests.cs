@@ -28,6 +28,55 @@ public sealed class StatusStepsTests
     }
 
     [Fact]
+    public void Merge_NotesWhenEachStepWasChecked_ToTheHour_AndAtOnceWhenItsStateChanges()
+    {
+        var first = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.NotLinked), T0);
+        Assert.All(first.Steps.Values, s => Assert.Equal(T0, s.CheckedAt));
+
+        // Within the hour, the same answers store nothing new (a bearer client's polling writes nothing).
+        var again = StatusSteps.Merge(Tenant, first, Observed(Member("Basic_User"), LinkState.NotLinked), T0.AddMinutes(59));
+        Assert.Equal(first.Steps, again.Steps);
+
+        // A changed state is noted at once; a partner that cannot be asked keeps its last check.
+        var linked = StatusSteps.Merge(Tenant, again, Observed(Member("Basic_User"), LinkState.Linked), T0.AddMinutes(60));
+        Assert.Equal(T0.AddMinutes(60), linked.Step("terrascope")!.CheckedAt);
+        Assert.Equal(T0.AddMinutes(60), linked.Step("membership")!.CheckedAt); // an hour on: checked again
+        var down = StatusSteps.Merge(Tenant, linked, Observed(null, LinkState.Unknown), T0.AddHours(5));
+        Assert.Equal(T0.AddMinutes(60), down.Step("terrascope")!.CheckedAt);
+        Assert.Equal(T0.AddMinutes(60), down.Step("membership")!.CheckedAt); // not observed: no entitlements asked
+    }
+
+    [Fact]
+    public void Changes_NameTheStepsWhoseStateMoved()
+    {
+        var before = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.NotLinked), T0);
+        var after = StatusSteps.Merge(Tenant, before, Observed(null, LinkState.Linked), T0.AddMinutes(5));
+
+        Assert.Equal([new StepChange("terrascope", StepState.ActionRequired, StepState.Done)], StatusSteps.Changes(before, after));
+        Assert.Empty(StatusSteps.Changes(after, after));
+        var written = Onboarding.Staff.StepChanges.Write(StatusSteps.Changes(before, after));
+        Assert.Equal("terrascope:ActionRequired:Done", written);
+        Assert.Equal(StatusSteps.Changes(before, after), Onboarding.Staff.StepChanges.Read(written, Tenant));
+        Assert.Empty(Onboarding.Staff.StepChanges.Read("other:Pending:Done,terrascope:Bogus:Done,terrascope:7:Done,,x", Tenant));
+    }
+
+    [Fact]
+    public void StaffSteps_TellStaffWhatToSend()
+    {
+        var stored = StatusSteps.Merge(Tenant, null, Observed(new Membership(false, [], 0), LinkState.NotLinked), T0);
+        var steps = Onboarding.Staff.StaffSteps.Describe(Tenant, stored, T0);
+
+        Assert.Equal(["account", "membership", "terrascope"], steps.Select(s => s.Id));
+        var membership = steps[1];
+        Assert.StartsWith($"Not a member of {Tenant.Membership.Vo} — send them the enrolment link", membership.Advice, StringComparison.Ordinal);
+        Assert.Equal(Tenant.Membership.EnrolmentUrl, membership.LinkToSend);
+        Assert.Equal(T0, membership.CheckedAt);
+        Assert.DoesNotContain(steps, s => s.Advice.Contains("You", StringComparison.Ordinal)); // staff's words, not the person's
+        Assert.Equal(Tenant.Partners[0].LinkUrl, steps[2].LinkToSend);
+        Assert.Null(steps[0].LinkToSend);
+    }
+
+    [Fact]
     public void Merge_KeepsTheFirstCompletedTime_AcrossLaterSignIns()
     {
         var first = StatusSteps.Merge(Tenant, null, Observed(Member("Basic_User"), LinkState.NotLinked), T0);
