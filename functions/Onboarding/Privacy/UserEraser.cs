@@ -46,7 +46,7 @@ public sealed partial class UserEraser(
         await drain.DrainUserAsync(tenantId, userId, cancellationToken); // what they did is counted first
         // The journal: due now, naming everything the record leads to.
         await expiries.AddAsync(tenantId, userId, now, traces with { RecordExpiresAt = user.ExpiresAt }, cancellationToken);
-        await users.DeleteAsync(tenantId, userId, ETag.All, cancellationToken); // the commit point
+        await users.DeleteAsync(user, ETag.All, cancellationToken); // the commit point
         await ForgetTracesAsync(tenantId, userId, traces, cancellationToken);
         await RemoveRecordEntryAsync(tenantId, userId, user.ExpiresAt, now, cancellationToken);
         await expiries.RemoveAsync(tenantId, ExpiryKinds.User, userId, now, cancellationToken); // last: until now it named everything

@@ -16,7 +16,7 @@ public sealed record SupportUserPage(IReadOnlyList<SupportUserView> Users, strin
 /// Every action is written to the audit trail after it is allowed and before the answer goes out;
 /// denied calls never reach here and leave no entry.
 /// </summary>
-public sealed class SupportService(UserStore users, EmailIndex emails, StatusService status, UserEraser eraser, AuditTrail audit)
+public sealed partial class SupportService(UserStore users, EmailIndex emails, StatusService status, UserEraser eraser, AuditTrail audit)
 {
     public const int PageSize = 50;
 
@@ -38,10 +38,19 @@ public sealed class SupportService(UserStore users, EmailIndex emails, StatusSer
         return new SupportUserPage(found, null);
     }
 
+    /// <summary>By country (exact), or by institution: the start of its domain (<c>uni-</c> finds uni-bonn.de and uni-muenster.de), through the institution index.</summary>
     public async Task<SupportUserPage> FindByAttributeAsync(StaffMember staff, SearchField attribute, string value,
         string? continuation, CancellationToken cancellationToken)
     {
-        var (page, next) = await users.QueryAsync(staff.Tenant.Id, attribute, Normalise(attribute, value), continuation, PageSize, cancellationToken);
+        var normalised = Normalise(attribute, value);
+        if (attribute == SearchField.Institution && !InstitutionPrefix().IsMatch(normalised))
+        {
+            throw new OnboardingException(ApiError.ParameterInvalid, "institution must be a domain or its start, like uni- or uni-bonn.de.");
+        }
+
+        var (page, next) = attribute == SearchField.Institution
+            ? await users.FindByInstitutionAsync(staff.Tenant.Id, normalised, continuation, PageSize, cancellationToken)
+            : await users.QueryAsync(staff.Tenant.Id, attribute, normalised, continuation, PageSize, cancellationToken);
         await audit.WriteAsync(staff, "search", null, $"by {attribute.ToString().ToLowerInvariant()}", cancellationToken);
         return new SupportUserPage(page.Select(u => View(staff, u)).ToList(), next);
     }
@@ -72,6 +81,9 @@ public sealed class SupportService(UserStore users, EmailIndex emails, StatusSer
 
     private static string Normalise(SearchField attribute, string value) =>
         attribute == SearchField.Country ? value.Trim().ToUpperInvariant() : value.Trim().ToLowerInvariant();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9.-]{0,252}$")]
+    private static partial System.Text.RegularExpressions.Regex InstitutionPrefix();
 
     private static OnboardingException NotFound() => new(ApiError.UserNotFound, "There is no such user in this tenant.");
 }

@@ -50,6 +50,9 @@ public sealed class UserEntity : TableRow
     /// </summary>
     public string? Life { get; set; }
 
+    /// <summary>The institution this record has a row for in <see cref="InstitutionIndex"/> (null: none).</summary>
+    public string? IndexedInstitution { get; set; }
+
     /// <summary>The onboarding status (<see cref="StoredStatus"/>) as JSON: states, roles, first-completed times.</summary>
     public string? Status { get; set; }
 

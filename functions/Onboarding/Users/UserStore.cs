@@ -131,11 +131,12 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         }
     }
 
-    /// <summary>The record alone, or the record and its outbox rows in one entity-group transaction.</summary>
+    /// <summary>The record alone, or the record with its outbox rows and institution index row in one entity-group transaction.</summary>
     private static async Task WriteAsync(TableClient table, UserEntity entity, TableTransactionActionType action,
         IReadOnlyList<string> outbox, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (outbox.Count == 0)
+        var index = InstitutionIndex.Follow(entity).ToList(); // before the record goes: it notes the row
+        if (outbox.Count == 0 && index.Count == 0)
         {
             if (action == TableTransactionActionType.Add)
             {
@@ -150,6 +151,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         }
 
         var actions = new List<TableTransactionAction> { new(action, entity, entity.ETag) };
+        actions.AddRange(index);
         actions.AddRange(outbox.Select(payload =>
             new TableTransactionAction(TableTransactionActionType.Add, Outbox.Row(entity.PartitionKey, entity.RowKey, payload, now))));
         await table.SubmitTransactionAsync(actions, cancellationToken);
@@ -235,6 +237,33 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
         return ([], null);
     }
 
+    /// <summary>
+    /// Users whose institution starts with <paramref name="prefix"/> (<see cref="InstitutionIndex"/>: a key-range
+    /// read of each partition, then one point read per user found), by institution; the record decides, so a
+    /// row a change left behind for a moment shows nobody. The continuation is opaque.
+    /// </summary>
+    public async Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> FindByInstitutionAsync(string tenantId, string prefix,
+        string? continuation, int pageSize, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.Users, cancellationToken);
+        string? after = null;
+        try
+        {
+            after = continuation is null ? null : System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(continuation));
+        }
+        catch (FormatException)
+        {
+            throw new Common.OnboardingException(Common.ApiError.ParameterInvalid, "The continuation is not one this search gave.");
+        }
+
+        var (found, next) = await InstitutionIndex.FindAsync(table, tenantId, prefix, after, pageSize, cancellationToken);
+        var records = await Task.WhenAll(found.Select(f => ReadAsync(table, UserEntity.PartitionOf(tenantId, f.UserId), f.UserId, cancellationToken)));
+        var users = records.Select((r, i) => (Record: r, Indexed: found[i].Institution))
+            .Where(p => p.Record is not null && p.Record.Institution == p.Indexed)
+            .Select(p => p.Record!.ToRecord()).ToList();
+        return (users, next is null ? null : Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(next));
+    }
+
     /// <summary>The stored entity itself, with its ETag, for the purge and erasure.</summary>
     public async Task<UserEntity?> FindEntityAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
         await ReadAsync(await tables.GetAsync(Table.Users, cancellationToken), UserEntity.PartitionOf(tenantId, userId), userId, cancellationToken);
@@ -243,17 +272,41 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     /// Deletes a user record. With an ETag, only if unchanged since it was read (false when someone
     /// signed in meanwhile); with <see cref="ETag.All"/>, whatever its state. A missing record is fine.
     /// </summary>
-    public async Task<bool> DeleteAsync(string tenantId, string userId, ETag etag, CancellationToken cancellationToken)
+    /// <remarks>The record's institution index row goes in the same transaction. Unconditionally (<see cref="ETag.All"/>),
+    /// a record changed since <paramref name="user"/> was read is read again, so the row it has now goes with it.</remarks>
+    public async Task<bool> DeleteAsync(UserEntity user, ETag etag, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await table.DeleteEntityAsync(UserEntity.PartitionOf(tenantId, userId), userId, etag, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            return false;
+            try
+            {
+                var index = InstitutionIndex.Remove(user).ToList();
+                if (index.Count == 0)
+                {
+                    await table.DeleteEntityAsync(user.PartitionKey, user.RowKey, etag, cancellationToken);
+                }
+                else
+                {
+                    await table.SubmitTransactionAsync([new TableTransactionAction(TableTransactionActionType.Delete, user, etag), .. index], cancellationToken);
+                }
+
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                return false;
+            }
+            catch (RequestFailedException e) when (e.Status == 404 && etag == ETag.All && attempt < MaxAttempts)
+            {
+                // Gone already, or changed (another institution's row) meanwhile: as it is now.
+                if (await ReadAsync(table, user.PartitionKey, user.RowKey, cancellationToken) is not { } now)
+                {
+                    return true;
+                }
+
+                user = now;
+            }
         }
     }
 
@@ -266,12 +319,14 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         var deleted = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
-        var batches = users.GroupBy(u => u.PartitionKey).SelectMany(p => p.Chunk(100)).ToList();
+        // 50 records a batch: each may bring its institution index row.
+        var batches = users.GroupBy(u => u.PartitionKey).SelectMany(p => p.Chunk(50)).ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             try
             {
-                await table.SubmitTransactionAsync(batch.Select(u => new TableTransactionAction(TableTransactionActionType.Delete, u, u.ETag)), ct);
+                await table.SubmitTransactionAsync(batch.SelectMany(u => InstitutionIndex.Remove(u)
+                    .Prepend(new TableTransactionAction(TableTransactionActionType.Delete, u, u.ETag))), ct);
                 foreach (var user in batch)
                 {
                     deleted[user.RowKey] = true;
@@ -281,7 +336,7 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
             {
                 foreach (var user in batch)
                 {
-                    if (await DeleteAsync(user.TenantId, user.RowKey, user.ETag, ct))
+                    if (await DeleteAsync(user, user.ETag, ct))
                     {
                         deleted[user.RowKey] = true;
                     }

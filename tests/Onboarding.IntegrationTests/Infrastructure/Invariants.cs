@@ -29,6 +29,22 @@ public static class Invariants
             }
         }
 
+        // The institution index follows its record exactly (same partition, same transaction): one row per
+        // record that notes it, naming that record's institution; none without its record.
+        var (first, last) = (Onboarding.Storage.Partitions.All(tenant).First(), Onboarding.Storage.Partitions.All(tenant).Last());
+        var indexRows = new List<string>();
+        await foreach (var row in service.Table("users").QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter(
+            $"PartitionKey ge {first} and PartitionKey le {last} and RowKey ge {Onboarding.Users.InstitutionIndex.Prefix} and RowKey lt {"~s|j"}"),
+            select: ["RowKey"]))
+        {
+            indexRows.Add(row.RowKey);
+        }
+
+        Assert.Equal(users.Values.Where(u => u.IndexedInstitution is not null).Select(u => Onboarding.Users.InstitutionIndex.Row(u.IndexedInstitution!, u.RowKey)).Order(StringComparer.Ordinal),
+            indexRows.Order(StringComparer.Ordinal));
+        Assert.All(users.Values, u => Assert.True(u.IndexedInstitution is null || u.IndexedInstitution == u.Institution,
+            $"user {u.RowKey[..8]}'s index row names another institution"));
+
         foreach (var user in users.Values)
         {
             if (user.Email is { } email)

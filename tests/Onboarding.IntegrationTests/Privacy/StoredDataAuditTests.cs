@@ -19,7 +19,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
     /// <summary>Every property each table may hold. Anything else fails the test.</summary>
     private static readonly Dictionary<string, string[]> AllowedSchema = new()
     {
-        ["users"] = ["Issuer", "Subject", "Email", "EmailVerified", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey", "WriteId", "Life",
+        ["users"] = ["Issuer", "Subject", "Email", "EmailVerified", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey", "WriteId", "Life", "IndexedInstitution",
             "Owner", "Payload", "CreatedAt"], // and the outbox rows written with the records
         ["consumedstates"] = ["ConsumedBy", "ExpiresAt"],
         ["subjectaliases"] = ["UserId"],

@@ -1,0 +1,140 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.IntegrationTests.Reports;
+using Onboarding.Privacy;
+using Onboarding.Staff;
+using Onboarding.Status;
+using Onboarding.Tenants;
+using Onboarding.Users;
+
+namespace Onboarding.IntegrationTests.Staff;
+
+/// <summary>
+/// Support finds people by the start of their institution's domain, a page at a time, through the
+/// institution index (a key-range read of each partition, never a scan of users); the index follows
+/// the record in its own transaction when the institution changes and at erasure.
+/// </summary>
+public sealed class InstitutionSearchTests
+{
+    [Fact]
+    public async Task Prefix_FindsEveryMatchingUserOncePagedInInstitutionOrder_AtACostThatDoesNotGrowWithOtherUsers()
+    {
+        var counter = new RequestCounter();
+        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }],
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
+            services: s => s.AddSingleton(Counting(counter)));
+        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
+        var staff = new StaffMember(tenant, "support-actor", new HashSet<StaffRole> { StaffRole.Support }, null);
+        var support = service.Services.GetRequiredService<SupportService>();
+
+        await RecordAsync(service, tenant, "uni-bonn.de", 30);
+        await RecordAsync(service, tenant, "uni-muenster.de", 25);
+        await RecordAsync(service, tenant, "unibz.it", 5); // "uni" but not "uni-"
+        await RecordAsync(service, tenant, "vito.be", 5);
+
+        var first = await support.FindByAttributeAsync(staff, SearchField.Institution, "Uni-", null, TestContext.Current.CancellationToken);
+        Assert.Equal(SupportService.PageSize, first.Users.Count);
+        Assert.NotNull(first.Continuation);
+        var second = await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-", first.Continuation, TestContext.Current.CancellationToken);
+        Assert.Null(second.Continuation);
+        var all = first.Users.Concat(second.Users).Select(v => v.User).ToList();
+        Assert.Equal(55, all.Count);
+        Assert.Equal(55, all.Select(u => u.UserId).Distinct().Count());
+        Assert.Equal(all.Select(u => u.Institution), all.Select(u => u.Institution).Order(StringComparer.Ordinal)); // by institution
+        Assert.All(all, u => Assert.StartsWith("uni-", u.Institution, StringComparison.Ordinal));
+        Assert.Equal(30, (await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-bonn.de", null, TestContext.Current.CancellationToken)).Users.Count);
+        Assert.Equal(60, await CountAllAsync(support, staff, "uni")); // uni-bonn.de, uni-muenster.de and unibz.it, over two pages
+        await Assert.ThrowsAsync<Onboarding.Common.OnboardingException>(() =>
+            support.FindByAttributeAsync(staff, SearchField.Institution, "uni*", null, TestContext.Current.CancellationToken));
+
+        // The cost of a page: the 16 partitions' key ranges and a point read per user shown (and the audit entry).
+        var before = counter.Count;
+        var page = await support.FindByAttributeAsync(staff, SearchField.Institution, "vito.", null, TestContext.Current.CancellationToken);
+        Assert.Equal(5, page.Users.Count);
+        var cost = counter.Count - before;
+        Assert.Equal(16 + 5 + 1, cost);
+        await RecordAsync(service, tenant, "other.org", 400); // many more users elsewhere
+        before = counter.Count;
+        Assert.Equal(5, (await support.FindByAttributeAsync(staff, SearchField.Institution, "vito.", null, TestContext.Current.CancellationToken)).Users.Count);
+        Assert.Equal(cost, counter.Count - before);
+    }
+
+    [Fact]
+    public async Task TheIndexFollowsTheRecord_AChangeMovesItsRow_AnErasureTakesIt()
+    {
+        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }],
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" });
+        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
+        var staff = new StaffMember(tenant, "support-actor", new HashSet<StaffRole> { StaffRole.Support }, null);
+        var support = service.Services.GetRequiredService<SupportService>();
+        await RecordAsync(service, tenant, "uni-bonn.de", 3, from: 0);
+
+        // s1 moves to VITO: found there, no longer at Bonn; one row each, nothing left behind.
+        await RecordAsync(service, tenant, "vito.be", 1, from: 1);
+        Assert.Equal(2, (await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-bonn", null, TestContext.Current.CancellationToken)).Users.Count);
+        Assert.Single((await support.FindByAttributeAsync(staff, SearchField.Institution, "vito", null, TestContext.Current.CancellationToken)).Users);
+        Assert.Equal(["uni-bonn.de", "uni-bonn.de", "vito.be"], (await IndexRowsAsync(service)).Select(r => r.Institution).Order(StringComparer.Ordinal));
+
+        // Erased, on request and by the purge: the rows go with the records.
+        var eraser = service.Services.GetRequiredService<UserEraser>();
+        await eraser.EraseAsync("big", UserIds.For("https://issuer", "s1"), "test", TestContext.Current.CancellationToken);
+        var users = service.Services.GetRequiredService<UserStore>();
+        var left = (await service.UsersAsync("big")).ToList();
+        Assert.Equal(2, left.Count);
+        await users.DeleteManyAsync(left, TestContext.Current.CancellationToken);
+        Assert.Empty(await IndexRowsAsync(service));
+        Assert.Empty((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni", null, TestContext.Current.CancellationToken)).Users);
+    }
+
+    private static async Task<int> CountAllAsync(SupportService support, StaffMember staff, string prefix)
+    {
+        var (count, continuation) = (0, (string?)null);
+        do
+        {
+            var page = await support.FindByAttributeAsync(staff, SearchField.Institution, prefix, continuation, TestContext.Current.CancellationToken);
+            count += page.Users.Count;
+            continuation = page.Continuation;
+        }
+        while (continuation is not null);
+
+        return count;
+    }
+
+    private static async Task<List<(string Institution, string UserId)>> IndexRowsAsync(ServiceHost service)
+    {
+        var rows = new List<(string, string)>();
+        await foreach (var row in service.Table("users").QueryAsync<TableEntity>(
+            e => e.RowKey.CompareTo(InstitutionIndex.Prefix) >= 0 && e.RowKey.CompareTo("~s|j") < 0, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            var rest = row.RowKey[InstitutionIndex.Prefix.Length..];
+            rows.Add((rest[..rest.LastIndexOf('|')], rest[(rest.LastIndexOf('|') + 1)..]));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Sign-ins recorded through the real store, as the callback does: subjects s{from}…, at one institution.</summary>
+    private static async Task RecordAsync(ServiceHost service, Tenant tenant, string institution, int count, int from = -1)
+    {
+        var users = service.Services.GetRequiredService<UserStore>();
+        var effects = new SignInEffects((_, _, _, _) => Task.CompletedTask, (_, _, _) => []);
+        var start = from >= 0 ? from : Interlocked.Add(ref _next, count) - count;
+        for (var i = start; i < start + count; i++)
+        {
+            var profile = new SignInProfile("https://issuer", $"s{i}", null, institution, null);
+            await users.RecordSignInAsync(tenant.Id, profile, null, (stored, _) => stored ?? StoredStatus.Empty,
+                DateTimeOffset.UtcNow.AddDays(365), oncePerDay: false, effects, known: null, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static int _next;
+
+    private static TableClientOptions Counting(RequestCounter counter)
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        return options;
+    }
+}
