@@ -88,6 +88,31 @@ public sealed class InstitutionSearchTests
         Assert.Empty((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni", null, TestContext.Current.CancellationToken)).Users);
     }
 
+    [Fact]
+    public async Task ARecordFromBeforeTheIndex_GetsItsRowAtItsNextSignIn()
+    {
+        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }],
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" });
+        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
+        var staff = new StaffMember(tenant, "support-actor", new HashSet<StaffRole> { StaffRole.Support }, null);
+        var support = service.Services.GetRequiredService<SupportService>();
+        var id = UserIds.For("https://issuer", "s900");
+        var users = service.Table("users");
+        await users.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        await users.AddEntityAsync(new UserEntity
+        {
+            PartitionKey = UserEntity.PartitionOf("big", id), RowKey = id, Issuer = "https://issuer", Subject = "s900", Institution = "uni-bonn.de",
+            FirstSignInAt = now, LastSignInAt = now, SignInCount = 1, ExpiresAt = now.AddDays(365),
+        }, TestContext.Current.CancellationToken);
+        Assert.Empty((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-", null, TestContext.Current.CancellationToken)).Users);
+
+        await RecordAsync(service, tenant, "uni-bonn.de", 1, from: 900);
+
+        Assert.Equal(id, Assert.Single((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-", null, TestContext.Current.CancellationToken)).Users).User.UserId);
+        Assert.Equal([("uni-bonn.de", id)], await IndexRowsAsync(service));
+    }
+
     private static async Task<int> CountAllAsync(SupportService support, StaffMember staff, string prefix)
     {
         var (count, continuation) = (0, (string?)null);

@@ -276,10 +276,16 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
         var users = Service.Table("users");
         await users.CreateIfNotExistsAsync();
         var now = DateTimeOffset.UtcNow;
-        foreach (var chunk in Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("demo", $"seed{i:D28}")).SelectMany(p => p.Chunk(100)))
+        // As the store writes them: each record with its institution index row, in one transaction.
+        foreach (var chunk in Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("demo", $"seed{i:D28}")).SelectMany(p => p.Chunk(50)))
         {
-            await users.SubmitTransactionAsync(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new UserEntity
+            await users.SubmitTransactionAsync(chunk.SelectMany(i => new[]
             {
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace,
+                    new TableEntity(UserEntity.PartitionOf("demo", $"seed{i:D28}"), InstitutionIndex.Row(institution, $"seed{i:D28}"))),
+            }).Concat(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new UserEntity
+            {
+                IndexedInstitution = institution,
                 PartitionKey = UserEntity.PartitionOf("demo", $"seed{i:D28}"),
                 RowKey = $"seed{i:D28}",
                 Issuer = "https://seed.example",
@@ -290,7 +296,7 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
                 LastSignInAt = now,
                 SignInCount = 1,
                 ExpiresAt = now.AddDays(365),
-            })));
+            }))));
         }
     }
 }
