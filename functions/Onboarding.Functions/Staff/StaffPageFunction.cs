@@ -95,6 +95,7 @@ public sealed class StaffPageFunction(
             else if (q["email"].ToString() is { Length: > 0 } email)
             {
                 view[nameof(StaffPage.Results)] = await support.FindByEmailAsync(staff, email, ct);
+                view[nameof(StaffPage.NextQuery)] = "email=" + Uri.EscapeDataString(email);
             }
             else if (q["institution"].ToString() is { Length: > 0 } institution)
             {

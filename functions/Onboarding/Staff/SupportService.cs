@@ -23,6 +23,13 @@ public sealed partial class SupportService(UserStore users, EmailIndex emails, S
     /// <summary>Exact match through the email index: one point read, then the matching records.</summary>
     public async Task<SupportUserPage> FindByEmailAsync(StaffMember staff, string email, CancellationToken cancellationToken)
     {
+        var page = await FindAsync(staff, email, cancellationToken);
+        await audit.WriteAsync(staff, "search", page.Users.Count == 1 ? page.Users[0].User.UserId : null, "by email", cancellationToken);
+        return page;
+    }
+
+    private async Task<SupportUserPage> FindAsync(StaffMember staff, string email, CancellationToken cancellationToken)
+    {
         var found = new List<SupportUserView>();
         foreach (var userId in await emails.FindAsync(staff.Tenant.Id, email, cancellationToken))
         {
@@ -34,12 +41,66 @@ public sealed partial class SupportService(UserStore users, EmailIndex emails, S
             }
         }
 
-        await audit.WriteAsync(staff, "search", found.Count == 1 ? found[0].User.UserId : null, "by email", cancellationToken);
         return new SupportUserPage(found, null);
     }
 
     /// <summary>By country (exact), or by institution: the start of its domain (<c>uni-</c> finds uni-bonn.de and uni-muenster.de), through the institution index.</summary>
     public async Task<SupportUserPage> FindByAttributeAsync(StaffMember staff, SearchField attribute, string value,
+        string? continuation, CancellationToken cancellationToken)
+    {
+        var (page, next) = await QueryAsync(staff, attribute, value, continuation, cancellationToken);
+        await audit.WriteAsync(staff, "search", null, $"by {attribute.ToString().ToLowerInvariant()}", cancellationToken);
+        return new SupportUserPage(page.Select(u => View(staff, u)).ToList(), next);
+    }
+
+    /// <summary>At most this many users in one CSV export of a search.</summary>
+    public const int MaxExported = 5_000;
+
+    /// <summary>
+    /// Every user a search finds (up to <see cref="MaxExported"/>), as RFC 4180 CSV with the fields the
+    /// page shows, formula-safe; audited as one "export" entry, with the search kind and not its value.
+    /// </summary>
+    public async Task<string> ExportAsync(StaffMember staff, SearchField field, string value, CancellationToken cancellationToken)
+    {
+        var found = new List<SupportUserView>();
+        if (field == SearchField.Email)
+        {
+            found.AddRange((await FindAsync(staff, value, cancellationToken)).Users);
+        }
+        else
+        {
+            string? continuation = null;
+            do
+            {
+                var (page, next) = await QueryAsync(staff, field, value, continuation, cancellationToken);
+                found.AddRange(page.Select(u => View(staff, u)));
+                continuation = next;
+            }
+            while (continuation is not null && found.Count < MaxExported);
+        }
+
+        await audit.WriteAsync(staff, "export", found.Count == 1 ? found[0].User.UserId : null, $"by {field.ToString().ToLowerInvariant()}", cancellationToken);
+        var csv = new System.Text.StringBuilder(Csv.Row(["email", "email_verified", "institution", "country", "ready", "next_step",
+            "first_sign_in", "last_sign_in", "sign_ins", "user_id"]));
+        foreach (var v in found.Take(MaxExported))
+        {
+            var u = v.User;
+            csv.Append(Csv.Row([Csv.Text(u.Email), u.EmailVerified switch { true => "yes", false => "no", null => "" }, Csv.Text(u.Institution),
+                Csv.Text(u.Country), v.Status.Ready ? "yes" : "no", v.Status.Next?.Id ?? "", u.FirstSignInAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                u.LastSignInAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), u.SignInCount.ToString(System.Globalization.CultureInfo.InvariantCulture), u.UserId]));
+        }
+
+        return csv.ToString();
+    }
+
+    public async Task<SupportUserView> GetAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.FindAsync(staff.Tenant.Id, userId, cancellationToken) ?? throw NotFound();
+        await audit.WriteAsync(staff, "view", userId, null, cancellationToken);
+        return View(staff, user);
+    }
+
+    private Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> QueryAsync(StaffMember staff, SearchField attribute, string value,
         string? continuation, CancellationToken cancellationToken)
     {
         var normalised = Normalise(attribute, value);
@@ -48,18 +109,9 @@ public sealed partial class SupportService(UserStore users, EmailIndex emails, S
             throw new OnboardingException(ApiError.ParameterInvalid, "institution must be a domain or its start, like uni- or uni-bonn.de.");
         }
 
-        var (page, next) = attribute == SearchField.Institution
-            ? await users.FindByInstitutionAsync(staff.Tenant.Id, normalised, continuation, PageSize, cancellationToken)
-            : await users.QueryAsync(staff.Tenant.Id, attribute, normalised, continuation, PageSize, cancellationToken);
-        await audit.WriteAsync(staff, "search", null, $"by {attribute.ToString().ToLowerInvariant()}", cancellationToken);
-        return new SupportUserPage(page.Select(u => View(staff, u)).ToList(), next);
-    }
-
-    public async Task<SupportUserView> GetAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
-    {
-        var user = await users.FindAsync(staff.Tenant.Id, userId, cancellationToken) ?? throw NotFound();
-        await audit.WriteAsync(staff, "view", userId, null, cancellationToken);
-        return View(staff, user);
+        return attribute == SearchField.Institution
+            ? users.FindByInstitutionAsync(staff.Tenant.Id, normalised, continuation, PageSize, cancellationToken)
+            : users.QueryAsync(staff.Tenant.Id, attribute, normalised, continuation, PageSize, cancellationToken);
     }
 
     public async Task<SupportUserView> RecheckAsync(StaffMember staff, string userId, CancellationToken cancellationToken)

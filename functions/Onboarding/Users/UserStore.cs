@@ -12,6 +12,7 @@ public enum SearchField
 {
     Institution,
     Country,
+    Email,
 }
 
 /// <summary>

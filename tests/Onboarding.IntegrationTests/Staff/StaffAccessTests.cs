@@ -158,6 +158,26 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
     }
 
     [Fact]
+    public async Task ASearchExportedAsCsv_HasEveryUserFound_TheFieldsThePageShows_AndIsAudited()
+    {
+        await SeedUsers(70, "export-uni.example", "NL");
+        using var response = await CallAsync("GET", "support/users?institution=export-uni&format=csv", $"Bearer {Tokens["carol"]}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n");
+        Assert.Equal("email,email_verified,institution,country,ready,next_step,first_sign_in,last_sign_in,sign_ins,user_id", lines[0]);
+        Assert.Equal(70 + 2, lines.Length); // more than a page: every one of them
+        Assert.All(lines[1..^1], l => Assert.Contains(",export-uni.example,NL,no,", l, StringComparison.Ordinal));
+
+        var audit = await AuditEntries();
+        Assert.Contains(audit, e => e.GetString("Action") == "export" && e.GetString("Actor") == CarolId && e.GetString("Detail") == "by institution"
+            && e.GetString("TargetUser") is null);
+        using var bad = await CallAsync("GET", "support/users?format=csv", $"Bearer {Tokens["carol"]}");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
     public async Task BadLookUp_400()
     {
         using var none = await CallAsync("GET", "support/users", $"Bearer {Tokens["carol"]}");

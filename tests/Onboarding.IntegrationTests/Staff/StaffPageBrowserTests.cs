@@ -228,6 +228,14 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync("DE");
         await Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("no");
 
+        // The results as CSV, from the page's own link (it carries the link token, for a browser without Fetch Metadata).
+        var csvLink = await noScript.GetByRole(AriaRole.Link, new() { Name = "Download all of them as CSV" }).GetAttributeAsync("href");
+        Assert.Matches(@"^/api/tenants/demo/support/users\?email=bob%40uni-bonn\.de&format=csv&csrf=", csvLink);
+        var csv = await context.APIRequest.GetAsync(new Uri(Service.BaseUrl, csvLink).ToString());
+        Assert.Equal(200, csv.Status);
+        var csvLines = (await csv.TextAsync()).Split("\r\n");
+        Assert.StartsWith("bob@uni-bonn.de,yes,uni-bonn.de,DE,no,membership,", csvLines[1], StringComparison.Ordinal);
+
         // The user view too: links and steps are plain HTML.
         await row.GetByRole(AriaRole.Link, new() { Name = "bob@uni-bonn.de", Exact = true }).ClickAsync();
         var membership = noScript.Locator("li.step[data-step=membership]");
