@@ -66,6 +66,14 @@ public sealed class StaffPageBrowserTests(DevProviderHost host) : IClassFixture<
         await Expect(membership.Locator(".when")).ToContainTextAsync(new Regex(@"last checked \d{4}-\d\d-\d\d \d\d:\d\d UTC"));
         await Expect(user).Not.ToContainTextAsync("You ");
 
+        // On a phone: the user view, its steps and the link field fit without sideways scrolling.
+        await page.SetViewportSizeAsync(390, 844);
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            "the staff user view scrolls sideways at 390 px");
+        var field = await send.BoundingBoxAsync();
+        Assert.True(field is not null && field.X + field.Width <= 390, "the link to send runs off a 390 px screen");
+        await page.SetViewportSizeAsync(1280, 720);
+
         // A re-check says what it changed (here: nothing), and when.
         await user.GetByRole(AriaRole.Button, new() { Name = "Re-check partner accounts" }).ClickAsync();
         await Expect(page.Locator("section.user p.notice")).ToHaveTextAsync(new Regex(@"^Re-checked just now: (nothing changed\.|Terrascope .+)$"));
