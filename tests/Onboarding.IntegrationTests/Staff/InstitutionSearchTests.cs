@@ -22,12 +22,8 @@ public sealed class InstitutionSearchTests
     public async Task Prefix_FindsEveryMatchingUserOncePagedInInstitutionOrder_AtACostThatDoesNotGrowWithOtherUsers()
     {
         var counter = new RequestCounter();
-        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }],
-            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
-            services: s => s.AddSingleton(Counting(counter)));
-        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
-        var staff = new StaffMember(tenant, "support-actor", new HashSet<StaffRole> { StaffRole.Support }, null);
-        var support = service.Services.GetRequiredService<SupportService>();
+        await using var service = await StartAsync(counter);
+        var (tenant, staff, support) = Parts(service);
 
         await RecordAsync(service, tenant, "uni-bonn.de", 30);
         await RecordAsync(service, tenant, "uni-muenster.de", 25);
@@ -64,11 +60,8 @@ public sealed class InstitutionSearchTests
     [Fact]
     public async Task TheIndexFollowsTheRecord_AChangeMovesItsRow_AnErasureTakesIt()
     {
-        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }],
-            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" });
-        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
-        var staff = new StaffMember(tenant, "support-actor", new HashSet<StaffRole> { StaffRole.Support }, null);
-        var support = service.Services.GetRequiredService<SupportService>();
+        await using var service = await StartAsync();
+        var (tenant, staff, support) = Parts(service);
         await RecordAsync(service, tenant, "uni-bonn.de", 3, from: 0);
 
         // s1 moves to VITO: found there, no longer at Bonn; one row each, nothing left behind.
@@ -91,11 +84,8 @@ public sealed class InstitutionSearchTests
     [Fact]
     public async Task ARecordFromBeforeTheIndex_GetsItsRowAtItsNextSignIn()
     {
-        await using var service = await ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }],
-            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" });
-        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
-        var staff = new StaffMember(tenant, "support-actor", new HashSet<StaffRole> { StaffRole.Support }, null);
-        var support = service.Services.GetRequiredService<SupportService>();
+        await using var service = await StartAsync();
+        var (tenant, staff, support) = Parts(service);
         var id = UserIds.For("https://issuer", "s900");
         var users = service.Table("users");
         await users.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
@@ -111,6 +101,20 @@ public sealed class InstitutionSearchTests
 
         Assert.Equal(id, Assert.Single((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-", null, TestContext.Current.CancellationToken)).Users).User.UserId);
         Assert.Equal([("uni-bonn.de", id)], await IndexRowsAsync(service));
+    }
+
+    /// <summary>A service of one tenant ("big", no partner reachable), its storage requests counted when asked.</summary>
+    private static Task<ServiceHost> StartAsync(RequestCounter? counter = null) =>
+        ServiceHost.StartAsync([TestTenants.Down() with { Id = "big" }],
+            settings: new Dictionary<string, string?> { ["AzureWebJobs.DrainUptake.Disabled"] = "true" },
+            services: counter is null ? null : s => s.AddSingleton(Counting(counter)));
+
+    /// <summary>The tenant, a support staff member of it, and the support service.</summary>
+    private static (Tenant Tenant, StaffMember Staff, SupportService Support) Parts(ServiceHost service)
+    {
+        var tenant = service.Services.GetRequiredService<TenantCatalog>().Get("big");
+        return (tenant, new StaffMember(tenant, "support-actor", new HashSet<StaffRole> { StaffRole.Support }, null),
+            service.Services.GetRequiredService<SupportService>());
     }
 
     private static async Task<int> CountAllAsync(SupportService support, StaffMember staff, string prefix)
