@@ -112,6 +112,7 @@ public static class ServiceRegistration
         services.AddSingleton<SupportService>();
         services.AddSingleton<Uptake.UptakePlanner>();
         services.AddSingleton<Uptake.UptakeDrain>();
+        services.AddSingleton<Uptake.FailedSignInCounting>();
         services.AddSingleton<Uptake.UptakeMarkers>();
         services.AddSingleton<Uptake.UptakeReports>();
         services.AddSingleton<Uptake.UptakeDashboard>();

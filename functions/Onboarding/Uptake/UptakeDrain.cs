@@ -19,13 +19,8 @@ namespace Onboarding.Uptake;
 /// Counters have one writer at a time in practice (the timer); a concurrent drain loses an ETag race
 /// and reads again. A sign-in never waits for any of this.
 /// </summary>
-/// <remarks>
-/// It also adds the failed sign-ins this instance tallied (<see cref="SignIn.SignInFailures"/>): each
-/// tenant-month's tally becomes a batch with its own id, counted with an applied row like an event, and
-/// kept in memory until a run has counted it, so a lost answer or a storage fault never counts it twice
-/// or drops it (a crash of the instance does drop it).
-/// </remarks>
-public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants, UptakeReports reports, SignIn.SignInFailures failures,
+/// <remarks>Each run first has <see cref="FailedSignInCounting"/> add the failed sign-ins this instance tallied.</remarks>
+public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants, UptakeReports reports, FailedSignInCounting failures,
     TimeProvider time, ILogger<UptakeDrain> logger)
 {
     /// <summary>Outbox rows read per user partition per run; the rest waits for the next run.</summary>
@@ -37,25 +32,16 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
     private const int MaxAttempts = 10;
     private const int MaxActionsPerTransaction = 100;
 
-    /// <summary>Failure tallies taken from <see cref="SignIn.SignInFailures"/> and not yet counted, by id.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FailureBatch> _failureBatches = new(StringComparer.Ordinal);
-
     /// <summary>Drains every tenant and rebuilds the dashboard's kept top lists; returns the number of outbox rows handled.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var total = 0;
-        foreach (var group in failures.Take().GroupBy(f => (f.TenantId, f.Month)))
-        {
-            var id = "f" + Guid.NewGuid().ToString("N");
-            _failureBatches[id] = new FailureBatch(id, group.Key.TenantId, UptakeKeys.Partition(group.Key.TenantId, group.Key.Month.Year, group.Key.Month.Month),
-                group.ToDictionary(f => f.Code, f => f.Count, StringComparer.Ordinal));
-        }
-
+        failures.TakeTallies();
         foreach (var tenant in tenants.All)
         {
             try
             {
-                await CountFailuresAsync(tenant.Id, cancellationToken);
+                await failures.CountAsync(tenant.Id, cancellationToken);
                 total += await DrainTenantAsync(tenant.Id, cancellationToken);
                 await SweepAppliedAsync(tenant.Id, cancellationToken);
                 await reports.RefreshTopListsAsync(tenant, cancellationToken); // the dashboard's top lists, when counted into (or due)
@@ -198,13 +184,13 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
         var now = time.GetUtcNow();
         foreach (var chunk in events.Chunk(perTransaction))
         {
-            var summaries = await ReadSummariesAsync(table, partition, dimensions, cancellationToken);
+            var summaries = await UptakeSummaries.ReadAsync(table, partition, dimensions, cancellationToken);
             foreach (var e in chunk)
             {
                 foreach (var dimension in e.Event.Dimensions)
                 {
                     var values = summaries[dimension[0]].Values;
-                    var counts = Counts(values, UptakeSummaries.Slot(values, dimension[1]));
+                    var counts = UptakeSummaries.Counts(values, UptakeSummaries.Slot(values, dimension[1]));
                     foreach (var step in e.Steps)
                     {
                         counts.Add(step.Metric, 1);
@@ -212,7 +198,7 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
                 }
             }
 
-            var actions = SummaryActions(partition, summaries);
+            var actions = UptakeSummaries.Actions(partition, summaries);
             actions.AddRange(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, new AppliedEventEntity
             {
                 PartitionKey = partition,
@@ -223,89 +209,6 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
             })));
             await table.SubmitTransactionAsync(actions, cancellationToken);
         }
-    }
-
-    /// <summary>A tenant-month's failed sign-ins by reason, as taken from the tally; counted once under its id.</summary>
-    private sealed record FailureBatch(string Id, string TenantId, string Partition, Dictionary<string, long> ByCode)
-    {
-        public bool Tried { get; set; }
-    }
-
-    /// <summary>
-    /// Adds this instance's pending failure batches of the tenant to the totals (metric <c>failed</c>) and
-    /// to the breakdown by reason, each batch with its applied row in the same transaction.
-    /// </summary>
-    private async Task CountFailuresAsync(string tenantId, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(Table.Uptake, cancellationToken);
-        foreach (var batch in _failureBatches.Values.Where(b => b.TenantId == tenantId).ToList())
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                // Only a batch tried before can be counted already (its answer lost).
-                if (batch.Tried && (await table.GetEntityIfExistsAsync<AppliedEventEntity>(batch.Partition, UptakeKeys.Applied(batch.Id),
-                        select: ["RowKey"], cancellationToken: cancellationToken)).HasValue)
-                {
-                    break;
-                }
-
-                batch.Tried = true;
-                var summaries = await ReadSummariesAsync(table, batch.Partition, [Dimensions.Total, Dimensions.Failure], cancellationToken);
-                foreach (var (code, count) in batch.ByCode)
-                {
-                    Counts(summaries[Dimensions.Total].Values, "").Add(Metrics.Failed, count);
-                    var reasons = summaries[Dimensions.Failure].Values;
-                    Counts(reasons, UptakeSummaries.Slot(reasons, code)).Add(Metrics.Failed, count);
-                }
-
-                var actions = SummaryActions(batch.Partition, summaries);
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
-                    new AppliedEventEntity { PartitionKey = batch.Partition, RowKey = UptakeKeys.Applied(batch.Id), AppliedAt = time.GetUtcNow() }));
-                try
-                {
-                    await table.SubmitTransactionAsync(actions, cancellationToken);
-                    break;
-                }
-                catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < MaxAttempts)
-                {
-                    // Another drain counted into the month meanwhile (or this batch's earlier try did).
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 * attempt)), cancellationToken);
-                }
-            }
-
-            _failureBatches.TryRemove(batch.Id, out _);
-            reports.Invalidate([batch.Partition]);
-            LogFailuresCounted(tenantId, batch.ByCode.Values.Sum());
-        }
-    }
-
-    private static ValueCounts Counts(Dictionary<string, ValueCounts> values, string value)
-    {
-        if (!values.TryGetValue(value, out var counts))
-        {
-            values[value] = counts = new ValueCounts();
-        }
-
-        return counts;
-    }
-
-    /// <summary>The summary rows written back under the ETags they were read with (added when there was none).</summary>
-    private static List<TableTransactionAction> SummaryActions(string partition,
-        Dictionary<string, (TableEntity? Stored, Dictionary<string, ValueCounts> Values)> summaries) =>
-        summaries.Select(s => s.Value.Stored is { } stored
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, UptakeSummaries.Write(partition, s.Key, s.Value.Values), stored.ETag)
-            : new TableTransactionAction(TableTransactionActionType.Add, UptakeSummaries.Write(partition, s.Key, s.Value.Values))).ToList();
-
-    private static async Task<Dictionary<string, (TableEntity? Stored, Dictionary<string, ValueCounts> Values)>> ReadSummariesAsync(
-        TableClient table, string partition, List<string> dimensions, CancellationToken cancellationToken)
-    {
-        var read = await Task.WhenAll(dimensions.Select(async dimension =>
-        {
-            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, UptakeSummaries.Row(dimension), cancellationToken: cancellationToken);
-            var stored = found.HasValue ? found.Value : null;
-            return (dimension, stored, values: UptakeSummaries.Read(stored));
-        }));
-        return read.ToDictionary(r => r.dimension, r => (r.stored, r.values), StringComparer.Ordinal);
     }
 
     private static async Task<HashSet<string>> ReadAppliedAsync(TableClient table, string partition, CancellationToken cancellationToken)
@@ -355,9 +258,6 @@ public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Uptake drain of tenant {Tenant} failed ({Error}); its outbox rows wait for the next run")]
     private partial void LogTenantFailed(string tenant, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Uptake drain of tenant {Tenant}: {Count} failed sign-ins counted")]
-    private partial void LogFailuresCounted(string tenant, long count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Uptake drain of tenant {Tenant}: {Count} outbox rows counted")]
     private partial void LogDrained(string tenant, int count);

@@ -81,4 +81,35 @@ public static class UptakeSummaries
     /// <summary>The value a count goes under: itself while the dimension has room, else <see cref="Other"/>.</summary>
     public static string Slot(Dictionary<string, ValueCounts> values, string value) =>
         values.ContainsKey(value) || values.Count < MaxValues ? value : Other;
+
+    /// <summary>The counts of a value, added when it has none yet.</summary>
+    public static ValueCounts Counts(Dictionary<string, ValueCounts> values, string value)
+    {
+        if (!values.TryGetValue(value, out var counts))
+        {
+            values[value] = counts = new ValueCounts();
+        }
+
+        return counts;
+    }
+
+    /// <summary>The summary rows written back under the ETags they were read with (added when there was none).</summary>
+    public static List<TableTransactionAction> Actions(string partition,
+        Dictionary<string, (TableEntity? Stored, Dictionary<string, ValueCounts> Values)> summaries) =>
+        summaries.Select(s => s.Value.Stored is { } stored
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Write(partition, s.Key, s.Value.Values), stored.ETag)
+            : new TableTransactionAction(TableTransactionActionType.Add, Write(partition, s.Key, s.Value.Values))).ToList();
+
+    /// <summary>A month's summary rows of these dimensions, point reads side by side, with the ETags to write them back under.</summary>
+    public static async Task<Dictionary<string, (TableEntity? Stored, Dictionary<string, ValueCounts> Values)>> ReadAsync(
+        TableClient table, string partition, IReadOnlyList<string> dimensions, CancellationToken cancellationToken)
+    {
+        var read = await Task.WhenAll(dimensions.Select(async dimension =>
+        {
+            var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, UptakeSummaries.Row(dimension), cancellationToken: cancellationToken);
+            var stored = found.HasValue ? found.Value : null;
+            return (dimension, stored, values: Read(stored));
+        }));
+        return read.ToDictionary(r => r.dimension, r => (r.stored, r.values), StringComparer.Ordinal);
+    }
 }
