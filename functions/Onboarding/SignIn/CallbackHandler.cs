@@ -125,7 +125,8 @@ public sealed partial class CallbackHandler(
 
         // The record is read while userinfo is fetched, when the ID token already names the user (the
         // user-key claim is in it; userinfo may still name another, and then the record is read again).
-        var early = attempt.Purpose != LoginStarter.StaffPurpose && ProfileMapper.Map(tenant, PayloadOf(idToken)) is { } named
+        var idClaims = PayloadOf(idToken);
+        var early = attempt.Purpose != LoginStarter.StaffPurpose && ProfileMapper.Map(tenant, idClaims) is { } named
             ? recorder.ReadEarly(tenant, named.UserId, cancellationToken)
             : null;
         var answer = await provider.GetUserInfoAsync(tenant, providerMetadata, tokens.AccessToken!, tenant.ClientId, cancellationToken);
@@ -135,7 +136,7 @@ public sealed partial class CallbackHandler(
             throw Fail(ApiError.UserInfoInvalid, "userinfo sub differs from the id token's");
         }
 
-        var claims = Merge(idToken, userInfo);
+        var claims = Merge(idClaims, userInfo);
         var profile = ProfileMapper.Map(tenant, claims) ?? throw Fail(ApiError.UserInfoInvalid, $"no {tenant.UserKeyClaim} claim");
         if (attempt.Purpose == LoginStarter.StaffPurpose)
         {
@@ -168,9 +169,9 @@ public sealed partial class CallbackHandler(
         JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(idToken.EncodedPayload)).RootElement;
 
     /// <summary>Userinfo claims over ID-token claims: userinfo is the fuller, fresher source.</summary>
-    private static JsonElement Merge(JsonWebToken idToken, JsonElement userInfo)
+    private static JsonElement Merge(JsonElement idClaims, JsonElement userInfo)
     {
-        var merged = JsonNode.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(idToken.EncodedPayload))!.AsObject();
+        var merged = JsonObject.Create(idClaims)!; // the payload decoded once, for the early read and here
         foreach (var property in userInfo.EnumerateObject())
         {
             merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
