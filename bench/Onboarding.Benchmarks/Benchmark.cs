@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Onboarding.Common;
 using Onboarding.Privacy;
 using Onboarding.Storage;
 using Onboarding.Uptake;

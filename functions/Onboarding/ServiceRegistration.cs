@@ -2,12 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Onboarding.Common;
 using Onboarding.Privacy;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Status;
 using Onboarding.Storage;
 using Onboarding.Tenants;
+using Onboarding.Uptake;
 using Onboarding.Users;
 
 namespace Onboarding;
@@ -104,11 +106,13 @@ public static class ServiceRegistration
         services.AddSingleton<DataExport>();
         services.AddSingleton<UserSessions>();
         services.AddSingleton<SelfService>();
+        services.AddSingleton<SelfAuthenticator>();
         services.AddSingleton<StaffSessions>();
         services.AddSingleton<StaffAuthenticator>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<AuditLines>();
         services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<IRetainedRecords, StaffRecordsRetention>();
         services.AddSingleton<SupportService>();
         services.AddSingleton<Uptake.UptakePlanner>();
         services.AddSingleton<Uptake.UptakeDrain>();
@@ -116,7 +120,7 @@ public static class ServiceRegistration
         services.AddSingleton<Uptake.UptakeMarkers>();
         services.AddSingleton<Uptake.UptakeReports>();
         services.AddSingleton<Uptake.UptakeDashboard>();
-        services.AddSingleton<Uptake.DeploymentOperators>();
+        services.AddSingleton<Staff.DeploymentOperators>();
         return services;
     }
 }

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Onboarding.Common;
-using Onboarding.Pages;
 using Onboarding.Pages.Errors;
 using Onboarding.Pages.Layout;
+using Onboarding.Pages;
 using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Http;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Onboarding.SignIn;
 using Onboarding.Pages;
+using Onboarding.SignIn;
 using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Http;

@@ -5,11 +5,13 @@ using Onboarding.Functions.Http;
 using Onboarding.Functions.Users;
 using Onboarding.Pages.Layout;
 using Onboarding.Pages.Privacy;
+using Onboarding.Privacy;
+using Onboarding.SignIn;
 using Onboarding.Users;
 
 namespace Onboarding.Functions.Privacy;
 
-public sealed class EraseConfirmationFunction(SelfService self, UserSessions sessions, BrowserCookies cookies, PageRenderer pages,
+public sealed class EraseConfirmationFunction(SelfService self, SelfAuthenticator people, UserSessions sessions, BrowserCookies cookies, PageRenderer pages,
     PersonPages personPages, HttpResponder responder)
 {
     /// <summary>
@@ -22,7 +24,7 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
         string tenant, CancellationToken cancellationToken) =>
         responder.Run(request, async () =>
         {
-            var caller = await self.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), cancellationToken);
+            var caller = await people.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), cancellationToken);
             var session = caller.Session!;
             if (HttpMethods.IsGet(request.Method))
             {

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
-using Onboarding.Users;
+using Onboarding.Privacy;
+using Onboarding.SignIn;
 
 namespace Onboarding.Functions.Privacy;
 
-public sealed class EraseMeFunction(SelfService self, HttpResponder responder)
+public sealed class EraseMeFunction(SelfService self, SelfAuthenticator people, HttpResponder responder)
 {
     /// <summary>Erases every personal item of the caller in this tenant: 204, and 204 again when repeated.</summary>
     [Function("EraseMe")]
@@ -15,7 +16,7 @@ public sealed class EraseMeFunction(SelfService self, HttpResponder responder)
         responder.Run(request, async () =>
         {
             // Bearer only: a DELETE from a browser session could be forged; browsers use the confirmation form.
-            var caller = await self.IdentifyAsync(tenant, request.Headers.Authorization.ToString(), null, request.HttpContext.RequestAborted);
+            var caller = await people.IdentifyAsync(tenant, request.Headers.Authorization.ToString(), null, request.HttpContext.RequestAborted);
             await self.EraseAsync(caller, request.HttpContext.RequestAborted);
             return TypedResults.NoContent();
         });

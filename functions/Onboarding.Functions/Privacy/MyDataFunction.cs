@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
-using Onboarding.Users;
+using Onboarding.Privacy;
+using Onboarding.SignIn;
 
 namespace Onboarding.Functions.Privacy;
 
-public sealed class MyDataFunction(SelfService self, BrowserCookies cookies, HttpResponder responder)
+public sealed class MyDataFunction(SelfService self, SelfAuthenticator people, BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>Everything stored about the caller in this tenant, as JSON (right of access).</summary>
     [Function("MyData")]
@@ -15,7 +16,7 @@ public sealed class MyDataFunction(SelfService self, BrowserCookies cookies, Htt
         responder.Run(request, async () =>
         {
             var ct = request.HttpContext.RequestAborted;
-            var caller = await self.IdentifyAsync(tenant, request.Headers.Authorization, cookies.ReadSession(request, tenant), ct);
+            var caller = await people.IdentifyAsync(tenant, request.Headers.Authorization, cookies.ReadSession(request, tenant), ct);
             request.HttpContext.Response.Headers.CacheControl = "no-store";
             return await self.DataAsync(caller, ct) is { } data
                 ? TypedResults.Json(data, ApiJson.Options)

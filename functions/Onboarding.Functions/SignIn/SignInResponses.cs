@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Onboarding.Functions.Http;
-using Onboarding.Pages;
 using Onboarding.Functions.Users;
+using Onboarding.Pages;
 using Onboarding.SignIn;
 
 namespace Onboarding.Functions.SignIn;

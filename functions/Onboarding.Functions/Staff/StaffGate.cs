@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Onboarding.Functions.Http;
 using Onboarding.Pages;
 using Onboarding.Staff;
+using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Staff;
 

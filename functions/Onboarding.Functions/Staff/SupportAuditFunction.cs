@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
+using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Staff;
 

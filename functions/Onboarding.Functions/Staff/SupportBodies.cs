@@ -23,7 +23,7 @@ public sealed record SupportUserBody(
 }
 
 /// <summary>A step a re-check changed, with the states as the status API writes them.</summary>
-public sealed record StepChangeBody(string Step, Onboarding.Status.StepState Before, Onboarding.Status.StepState After)
+public sealed record StepChangeBody(string Step, Onboarding.Users.StepState Before, Onboarding.Users.StepState After)
 {
     public static StepChangeBody From(Onboarding.Status.StepChange change) => new(change.StepId, change.Before, change.After);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
+using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Staff;
 

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
+using Onboarding.Tenants;
 using Onboarding.Users;
 
 namespace Onboarding.Functions.Staff;

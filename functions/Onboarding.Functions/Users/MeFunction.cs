@@ -3,12 +3,13 @@ using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Functions.SignIn;
+using Onboarding.Privacy;
+using Onboarding.SignIn;
 using Onboarding.Tenants;
-using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;
 
-public sealed class MeFunction(MeService me, SelfService self, TenantCatalog tenants, BrowserCookies cookies, PersonPages pages,
+public sealed class MeFunction(MeService me, SelfService self, SelfAuthenticator people, TenantCatalog tenants, BrowserCookies cookies, PersonPages pages,
     HttpResponder responder)
 {
     /// <summary>
@@ -31,7 +32,7 @@ public sealed class MeFunction(MeService me, SelfService self, TenantCatalog ten
 
             // The return address comes back from the callback's redirect: checked again, as at /login.
             var continueTo = ReturnToPolicy.Check(tenants.Get(tenant), request.Query["return_to"]);
-            var caller = await self.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), ct);
+            var caller = await people.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), ct);
             var recorded = await self.StatusAsync(caller, ct)
                 ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
             return Negotiation.WantsJson(request)

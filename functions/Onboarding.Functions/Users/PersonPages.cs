@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Onboarding.Functions.Http;
-using Onboarding.Pages;
 using Onboarding.Pages.Layout;
 using Onboarding.Pages.Users;
+using Onboarding.Pages;
+using Onboarding.Status;
 using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;

@@ -1,5 +1,4 @@
 using Onboarding.Status;
-using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;
 

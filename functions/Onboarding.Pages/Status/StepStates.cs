@@ -1,4 +1,4 @@
-using Onboarding.Status;
+using Onboarding.Users;
 
 namespace Onboarding.Pages.Status;
 

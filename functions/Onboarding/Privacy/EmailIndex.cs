@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Onboarding.Common;
 using Onboarding.Storage;
 
 namespace Onboarding.Privacy;

@@ -22,8 +22,7 @@ public sealed partial class RetentionPurge(
     ExpiryIndex expiries,
     UserStore users,
     UserEraser eraser,
-    Staff.AuditTrail audit,
-    Staff.StaffDirectory staffDirectory,
+    IEnumerable<IRetainedRecords> retained,
     Uptake.UptakeMarkers markers,
     EmailIndex emails,
     StaleKeys staleKeys,
@@ -122,11 +121,9 @@ public sealed partial class RetentionPurge(
         }
 
         await markers.PurgeOldActivityAsync(tenant.Id, cancellationToken);
-        var auditPurged = await audit.PurgeAsync(tenant.Id, now - tenant.Retention.AuditEntries, cancellationToken);
-        await staffDirectory.PurgeAsync(tenant.Id, cancellationToken); // names kept as long as the entries that name them
-        if (auditPurged > 0)
+        foreach (var records in retained)
         {
-            LogAudit(tenant.Id, auditPurged);
+            await records.PurgeAsync(tenant, now, cancellationToken);
         }
 
         var left = await expiries.DueAsync(tenant.Id, now, 1, cancellationToken);
@@ -151,9 +148,6 @@ public sealed partial class RetentionPurge(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retention purge of tenant {Tenant} stopped: storage status {Status}, code {Code}; the next run goes on from there")]
     private partial void LogTenantFailed(string tenant, int status, string code);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention purge of tenant {Tenant}: {Count} audit entries past retention deleted")]
-    private partial void LogAudit(string tenant, int count);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Retention purge of tenant {Tenant}: {Due} due, {Erased} erased, {Kept} kept (signed in again), {Stale} stale entries; oldest overdue day left: {OldestOverdue}")]

@@ -1,5 +1,6 @@
 using Azure;
 using Microsoft.Extensions.Logging;
+using Onboarding.Common;
 using Onboarding.Status;
 using Onboarding.Users;
 

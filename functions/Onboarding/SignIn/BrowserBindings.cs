@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Onboarding.Common;
-using Onboarding.Privacy;
 
 namespace Onboarding.SignIn;
 

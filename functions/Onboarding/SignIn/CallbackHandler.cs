@@ -1,12 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Onboarding.Common;
-using Onboarding.Privacy;
-using Onboarding.Staff;
+using Onboarding.Status;
 using Onboarding.Tenants;
+using Onboarding.Uptake;
 using Onboarding.Users;
 
 namespace Onboarding.SignIn;

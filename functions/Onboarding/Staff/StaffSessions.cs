@@ -1,8 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Onboarding.Common;
-using Onboarding.Privacy;
 
 namespace Onboarding.Staff;
 

@@ -1,5 +1,6 @@
 using Onboarding.Status;
 using Onboarding.Tenants;
+using Onboarding.Users;
 
 namespace Onboarding.Staff;
 

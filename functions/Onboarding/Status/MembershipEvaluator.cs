@@ -1,3 +1,5 @@
+using Onboarding.Tenants;
+
 namespace Onboarding.Status;
 
 /// <summary>What a person's entitlements say about their membership of a tenant's VO.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Onboarding.Tenants;
+using Onboarding.Users;
 
 namespace Onboarding.Status;
 

@@ -1,4 +1,5 @@
 using Onboarding.Tenants;
+using Onboarding.Users;
 
 namespace Onboarding.Status;
 

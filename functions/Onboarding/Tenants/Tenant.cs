@@ -1,5 +1,3 @@
-using Onboarding.Privacy;
-using Onboarding.Staff;
 using Onboarding.Status;
 
 namespace Onboarding.Tenants;

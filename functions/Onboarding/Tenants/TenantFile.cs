@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
-using Onboarding.Privacy;
-using Onboarding.Staff;
 using Onboarding.Status;
 
 namespace Onboarding.Tenants;

@@ -1,19 +1,19 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Logging;
 using Onboarding.Storage;
 
 namespace Onboarding.Uptake;
 
 /// <summary>
-/// Adds the failed sign-ins this instance tallied (<see cref="SignIn.SignInFailures"/>) to the reports,
+/// Adds the failed sign-ins this instance tallied (<see cref="Uptake.SignInFailures"/>) to the reports,
 /// for the drain: each tenant-month's tally becomes a batch with its own id, counted with an applied
 /// row in the same transaction as its counts (like an outbox event), and kept in memory until a run has
 /// counted it, so a lost answer or a storage fault never counts it twice or drops it. A crash of the
 /// instance does drop what it had not counted yet (about 15 seconds' worth).
 /// </summary>
-public sealed partial class FailedSignInCounting(TableStore tables, SignIn.SignInFailures failures, UptakeReports reports, TimeProvider time,
+public sealed partial class FailedSignInCounting(TableStore tables, Uptake.SignInFailures failures, UptakeReports reports, TimeProvider time,
     ILogger<FailedSignInCounting> logger)
 {
     private const int MaxAttempts = 10;

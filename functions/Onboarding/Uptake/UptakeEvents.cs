@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Onboarding.Privacy;
+using System.Text.Json;
+using Onboarding.Common;
 using Onboarding.Status;
 using Onboarding.Tenants;
 using Onboarding.Users;

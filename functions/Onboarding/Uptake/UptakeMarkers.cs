@@ -1,6 +1,6 @@
-using Azure;
 using Azure.Data.Tables;
-using Onboarding.Privacy;
+using Azure;
+using Onboarding.Common;
 using Onboarding.Storage;
 
 namespace Onboarding.Uptake;

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Options;
-using Onboarding.Privacy;
+using Onboarding.Common;
 using Onboarding.Storage;
 
 namespace Onboarding.Users;

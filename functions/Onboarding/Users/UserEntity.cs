@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Onboarding.Status;
 using Onboarding.Storage;
 
 namespace Onboarding.Users;

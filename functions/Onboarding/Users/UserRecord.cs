@@ -1,5 +1,3 @@
-using Onboarding.Status;
-
 namespace Onboarding.Users;
 
 /// <summary>A user as the service knows them: ids, the three allowed attributes, and counters.</summary>

@@ -1,6 +1,5 @@
-using Azure;
 using Azure.Data.Tables;
-using Onboarding.Status;
+using Azure;
 using Onboarding.Storage;
 
 namespace Onboarding.Users;

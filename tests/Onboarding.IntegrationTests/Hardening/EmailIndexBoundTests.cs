@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Privacy;
+using Onboarding.SignIn;
 using Onboarding.Tenants;
 using Onboarding.Users;
 

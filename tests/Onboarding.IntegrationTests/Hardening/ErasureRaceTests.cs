@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Privacy;
-using Onboarding.Users;
 
 namespace Onboarding.IntegrationTests.Hardening;
 

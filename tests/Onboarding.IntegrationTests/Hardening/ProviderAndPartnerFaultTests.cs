@@ -1,11 +1,10 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Privacy;
 using Onboarding.Tenants;
-using Onboarding.Uptake;
 
 namespace Onboarding.IntegrationTests.Hardening;
 

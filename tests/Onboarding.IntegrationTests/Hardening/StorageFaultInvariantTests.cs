@@ -6,7 +6,6 @@ using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Privacy;
 using Onboarding.Storage;
 using Onboarding.Tenants;
-using Onboarding.Uptake;
 using Onboarding.Users;
 
 namespace Onboarding.IntegrationTests.Hardening;

@@ -1,7 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.Privacy;
-using Onboarding.Users;
 
 namespace Onboarding.IntegrationTests.Infrastructure;
 

@@ -1,11 +1,12 @@
 using System.Text.Json;
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Privacy;
+using Onboarding.SignIn;
 using Onboarding.Tenants;
 using Onboarding.Users;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Onboarding.IntegrationTests.Infrastructure;
@@ -178,7 +178,7 @@ public sealed class RetentionTests : TestProviderTests
     public async Task StaffAuditEntries_FollowTheTenantsAuditRetention()
     {
         var tenant = Service.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>().Get("rp");
-        var staff = new Onboarding.Staff.StaffMember(tenant, "actor", new HashSet<Onboarding.Staff.StaffRole> { Onboarding.Staff.StaffRole.Support }, null);
+        var staff = new Onboarding.Staff.StaffMember(tenant, "actor", new HashSet<Onboarding.Tenants.StaffRole> { Onboarding.Tenants.StaffRole.Support }, null);
         var audit = Service.Services.GetRequiredService<Onboarding.Staff.AuditTrail>();
         await audit.WriteAsync(staff, "view", "old-target", null, TestContext.Current.CancellationToken);
         _clock.Advance(TimeSpan.FromDays(100));

@@ -1,10 +1,9 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Onboarding.IntegrationTests.Infrastructure;
-using Onboarding.Status;
 using Onboarding.Tenants;
 using Onboarding.Uptake;
 using Onboarding.Users;
@@ -184,7 +183,7 @@ public sealed class ReportCostTests
         {
             clock.SetUtcNow(new DateTimeOffset(2024, 1, 10, 9, 0, 0, TimeSpan.Zero).AddMonths(i * 24 / 100)); // every month, in order
             await RecordAsync(service, tenant, 1, from: i);
-            service.Services.GetRequiredService<Onboarding.SignIn.SignInFailures>().Count("big", i % 2 == 0 ? "LoginAttemptExpired" : "SignInRefused");
+            service.Services.GetRequiredService<Onboarding.Uptake.SignInFailures>().Count("big", i % 2 == 0 ? "LoginAttemptExpired" : "SignInRefused");
         }
 
         await service.DrainUptakeAsync();

@@ -5,7 +5,6 @@ using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.IntegrationTests.Reports;
 using Onboarding.Privacy;
 using Onboarding.Staff;
-using Onboarding.Status;
 using Onboarding.Tenants;
 using Onboarding.Users;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Onboarding.IntegrationTests.Infrastructure;
+using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 using Onboarding.Users;

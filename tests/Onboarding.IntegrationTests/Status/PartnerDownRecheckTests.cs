@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Status;
 using Onboarding.Tenants;
+using Onboarding.Users;
 
 namespace Onboarding.IntegrationTests.Status;
 

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.IntegrationTests.Infrastructure;
@@ -79,7 +79,7 @@ public sealed class StatusFlowTests(DevProviderHost host) : IClassFixture<DevPro
 
             var stored = Assert.Single(await Service.UsersAsync("demo"), u => u.Email == "dave.social@gmail.com");
             var status = stored.ReadStatus();
-            Assert.Equal(Onboarding.Status.StepState.Done, status.Step("terrascope")!.State);
+            Assert.Equal(Onboarding.Users.StepState.Done, status.Step("terrascope")!.State);
             Assert.NotNull(status.ReadyAt);
             Assert.Equal(0, await CountRechecks(stored.RowKey)); // done: off the re-check schedule
         }

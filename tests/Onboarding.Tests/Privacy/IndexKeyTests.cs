@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Onboarding.Common;
 using Onboarding.Privacy;
 using Onboarding.Storage;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Onboarding.Privacy;
+using Onboarding.Common;
 using Onboarding.Users;
 
 namespace Onboarding.Tests.Privacy;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Onboarding.Common;
 using Onboarding.Functions.Staff;
-using Onboarding.Privacy;
 using Onboarding.Staff;
 
 namespace Onboarding.Tests.Staff;

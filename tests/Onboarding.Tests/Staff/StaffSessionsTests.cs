@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using Onboarding.Common;
-using Onboarding.Privacy;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 

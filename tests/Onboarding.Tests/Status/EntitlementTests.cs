@@ -1,6 +1,6 @@
-using FsCheck;
 using FsCheck.Fluent;
-using Onboarding.Status;
+using FsCheck;
+using Onboarding.Tenants;
 
 namespace Onboarding.Tests.Status;
 

@@ -1,4 +1,5 @@
 using Onboarding.Status;
+using Onboarding.Tenants;
 
 namespace Onboarding.Tests.Status;
 

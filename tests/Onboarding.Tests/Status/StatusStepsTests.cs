@@ -1,4 +1,5 @@
 using Onboarding.Status;
+using Onboarding.Users;
 
 namespace Onboarding.Tests.Status;
 

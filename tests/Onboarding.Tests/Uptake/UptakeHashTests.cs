@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Onboarding.Privacy;
+using Onboarding.Common;
 using Onboarding.Uptake;
 
 namespace Onboarding.Tests.Uptake;

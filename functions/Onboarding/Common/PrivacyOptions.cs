@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Onboarding.Privacy;
+namespace Onboarding.Common;
 
 public sealed class PrivacyOptions : IValidatableObject
 {

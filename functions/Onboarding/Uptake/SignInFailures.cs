@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Onboarding.SignIn;
+namespace Onboarding.Uptake;
 
 /// <summary>Failed sign-ins of one tenant, month and reason, as tallied since they were last taken.</summary>
 public sealed record FailureTally(string TenantId, DateOnly Month, string Code, long Count);

@@ -1,13 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Onboarding.Common;
 using Onboarding.Privacy;
 using Onboarding.Status;
 using Onboarding.Tenants;
+using Onboarding.Users;
 
-namespace Onboarding.Users;
-
-/// <summary>A sign-in as recorded: the user, whether it was their first, and where they stand.</summary>
-public sealed record RecordedSignIn(UserRecord User, bool FirstSignIn, OnboardingStatus Status);
+namespace Onboarding.SignIn;
 
 /// <summary>
 /// A read of the user's record started early — by the callback, while userinfo is fetched, when the

@@ -1,4 +1,4 @@
-namespace Onboarding.Privacy;
+namespace Onboarding.Tenants;
 
 /// <summary>How long a tenant keeps what (per tenant; see the tenants file's <c>retention</c>).</summary>
 public sealed record RetentionPolicy(TimeSpan PersonalData, TimeSpan AuditEntries)

@@ -1,7 +1,8 @@
 using Onboarding.Common;
-using Onboarding.SignIn;
+using Onboarding.Status;
+using Onboarding.Users;
 
-namespace Onboarding.Users;
+namespace Onboarding.SignIn;
 
 /// <summary>
 /// The signed-in person's own record and status, for a bearer token. People who sign in with the

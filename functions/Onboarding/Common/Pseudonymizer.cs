@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace Onboarding.Privacy;
+namespace Onboarding.Common;
 
 /// <summary>
 /// Keyed hashes of identifiers, so logs can tell events of one user apart from another's without

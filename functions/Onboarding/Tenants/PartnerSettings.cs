@@ -1,4 +1,4 @@
-namespace Onboarding.Status;
+namespace Onboarding.Tenants;
 
 /// <summary>
 /// A partner back-end whose own account must be linked to the person's identity (Terrascope), and

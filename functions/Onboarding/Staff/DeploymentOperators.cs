@@ -3,7 +3,7 @@ using Onboarding.Common;
 using Onboarding.SignIn;
 using Onboarding.Users;
 
-namespace Onboarding.Uptake;
+namespace Onboarding.Staff;
 
 /// <summary>
 /// The deployment-wide operator role, set in deployment settings rather than per tenant:

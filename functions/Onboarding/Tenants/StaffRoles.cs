@@ -1,4 +1,4 @@
-namespace Onboarding.Staff;
+namespace Onboarding.Tenants;
 
 public enum StaffRole
 {

@@ -1,4 +1,4 @@
-namespace Onboarding.Status;
+namespace Onboarding.Tenants;
 
 /// <summary>
 /// One <c>eduperson_entitlement</c> value in EGI Check-in's grammar:

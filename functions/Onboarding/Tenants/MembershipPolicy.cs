@@ -1,4 +1,4 @@
-namespace Onboarding.Status;
+namespace Onboarding.Tenants;
 
 /// <summary>
 /// What a tenant accepts as membership of its virtual organisation, and the platform roles it knows.

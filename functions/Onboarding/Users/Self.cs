@@ -1,0 +1,6 @@
+using Onboarding.Tenants;
+
+namespace Onboarding.Users;
+
+/// <summary>Who is asking about themselves: proven by a bearer token, or by a browser session after sign-in.</summary>
+public sealed record Self(Tenant Tenant, string UserId, UserSession? Session);
