@@ -21,6 +21,9 @@ public static class FunctionsRegistration
         services.AddSingleton<Users.PersonPages>();
         services.AddSingleton<Staff.StaffGate>();
         services.AddSingleton<Staff.StaffFrames>();
+        services.AddSingleton<Staff.StaffPageViews>();
+        services.AddSingleton<Staff.StaffPageActions>();
+        services.AddSingleton<Callers>();
 
         // The hosting diagnostics log every request URL with its query string, the callback's query
         // carries the authorization code and state, and redirect results log their target (the

@@ -17,6 +17,9 @@ public static class Routes
 
     public static string Staff(string tenantId) => Tenant(tenantId, "staff");
 
+    /// <summary>The form field of the pages' anti-forgery token (the erase, staff and sign-out forms).</summary>
+    public const string AntiForgeryField = "csrf";
+
     /// <summary>The query parameter of the staff session's link token on the staff page's own look-up links.</summary>
     public const string StaffLinkToken = "csrf";
 

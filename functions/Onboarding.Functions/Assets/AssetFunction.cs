@@ -12,7 +12,7 @@ public sealed class AssetFunction(SiteAssets assets, HttpResponder responder)
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "assets/{name}")] HttpRequest request,
         string name) =>
-        responder.Run(request, () =>
+        responder.Run(request, _ =>
         {
             if (assets.Find(name) is not { } asset)
             {

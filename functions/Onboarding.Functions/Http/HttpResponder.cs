@@ -4,7 +4,10 @@ using Onboarding.Common;
 using Onboarding.Pages.Errors;
 using Onboarding.Pages.Layout;
 using Onboarding.Pages;
+using Onboarding.SignIn;
+using Onboarding.Staff;
 using Onboarding.Tenants;
+using Onboarding.Users;
 
 namespace Onboarding.Functions.Http;
 
@@ -12,13 +15,78 @@ namespace Onboarding.Functions.Http;
 /// Runs a function's work and turns failures into answers: RFC 9457 problem details with an
 /// openEO-style <c>code</c> for programs, a readable page for browsers. Never a stack trace.
 /// </summary>
+/// <remarks>Functions enter through the method that says who may call them; the caller is resolved here
+/// (<see cref="Callers"/>), before the function's own work, and handed to it.</remarks>
 public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tenants, ResponseHeaders headers, ClientRateLimits limits,
-    ILogger<HttpResponder> logger)
+    Callers callers, ILogger<HttpResponder> logger)
 {
     private const int RetryAfterSeconds = 30;
     private const int RetryAfterLimitedSeconds = 10;
 
-    public async Task<IResult> Run(HttpRequest request, Func<Task<IResult>> work)
+    /// <summary>Anyone: the sign-in itself, pages before sign-in, health.</summary>
+    public Task<IResult> Run(HttpRequest request, Func<CancellationToken, Task<IResult>> work) =>
+        RunAsync(request, () => work(request.HttpContext.RequestAborted));
+
+    /// <summary>A bearer token of the tenant's provider (the platform's clients).</summary>
+    public Task<IResult> ForBearer(HttpRequest request, string tenant, Func<BearerCaller, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct => await work(await callers.BearerAsync(request, tenant, ct), ct));
+
+    /// <summary>The person themselves, proven as <paramref name="proof"/> says.</summary>
+    public Task<IResult> ForPerson(HttpRequest request, string tenant, PersonProof proof, Func<Self, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct => await work(await callers.PersonAsync(request, tenant, proof, ct), ct));
+
+    /// <summary>A form of the person's pages: their session, and its anti-forgery token in the form (else <paramref name="refusal"/>).</summary>
+    public Task<IResult> ForPersonForm(HttpRequest request, string tenant, string refusal,
+        Func<Self, IFormCollection, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct =>
+        {
+            var (person, form) = await callers.PersonFormAsync(request, tenant, refusal, ct);
+            return await work(person, form, ct);
+        });
+
+    /// <summary>Staff with <paramref name="right"/> (bearer token or staff session).</summary>
+    public Task<IResult> ForStaff(HttpRequest request, string tenant, StaffRight right, Func<StaffMember, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct => await work(await callers.StaffAsync(request, tenant, right, ct), ct));
+
+    /// <summary>Staff with <paramref name="right"/>, for a change through the support API (bearer token only).</summary>
+    public Task<IResult> ForStaffChange(HttpRequest request, string tenant, StaffRight right,
+        Func<StaffMember, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct => await work(await callers.StaffChangeAsync(request, tenant, right, ct), ct));
+
+    /// <summary>A staff page: the sign-in page for a browser that is not signed in as staff here, else the work.</summary>
+    public Task<IResult> ForStaffPage(HttpRequest request, string tenant, StaffPageAccess access,
+        Func<StaffMember, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct => await callers.StaffPageAsync(request, tenant, access, ct) is { } member
+            ? await work(member, ct)
+            : await StaffSignInAsync(tenant, access.SignInTitle));
+
+    /// <summary>A form of the staff page: the sign-in page when not signed in as staff here, else the form, with the session's anti-forgery token.</summary>
+    public Task<IResult> ForStaffForm(HttpRequest request, string tenant, Func<StaffMember, IFormCollection, CancellationToken, Task<IResult>> work) =>
+        ForStaffPage(request, tenant, StaffPageAccess.StaffPage, async (member, ct) => await work(member, await callers.StaffFormAsync(request, member, ct), ct));
+
+    /// <summary>The deployment-wide operator.</summary>
+    public Task<IResult> ForOperator(HttpRequest request, Func<CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct =>
+        {
+            await callers.OperatorAsync(request, ct);
+            return await work(ct);
+        });
+
+    /// <summary>A sign-out form: the sessions it ends, once its anti-forgery token is checked.</summary>
+    public Task<IResult> ForSignOut(HttpRequest request, string tenant, Func<BrowserSessions, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct => await work(await callers.SignOutFormAsync(request, tenant, ct), ct));
+
+    private Task<IResult> StaffSignInAsync(string tenant, string title)
+    {
+        var displayName = tenants.Get(tenant).DisplayName;
+        return pages.PageAsync<Pages.Staff.StaffSignIn>(200, new PageFrame(title, displayName), new()
+        {
+            [nameof(Pages.Staff.StaffSignIn.TenantId)] = tenant,
+            [nameof(Pages.Staff.StaffSignIn.DisplayName)] = displayName,
+        });
+    }
+
+    private async Task<IResult> RunAsync(HttpRequest request, Func<Task<IResult>> work)
     {
         headers.Apply(request);
         // A client that keeps sending refused bearer tokens is stopped before another is validated.

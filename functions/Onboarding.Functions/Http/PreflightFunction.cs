@@ -11,5 +11,5 @@ public sealed class PreflightFunction(TenantCatalog tenants, HttpResponder respo
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "options", Route = "tenants/{tenant}/{*path}")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, () => Task.FromResult(Cors.Preflight(request, tenants.Get(tenant))));
+        responder.Run(request, _ => Task.FromResult(Cors.Preflight(request, tenants.Get(tenant))));
 }

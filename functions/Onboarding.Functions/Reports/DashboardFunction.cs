@@ -11,34 +11,20 @@ using Onboarding.Uptake;
 
 namespace Onboarding.Functions.Reports;
 
-public sealed class DashboardFunction(TenantCatalog tenants, StaffSessions sessions, StaffGate gate, UptakeDashboard dashboard,
-    TimeProvider time, BrowserCookies cookies, PageRenderer pages, StaffFrames frames, HttpResponder responder)
+public sealed class DashboardFunction(UptakeDashboard dashboard, TimeProvider time, PageRenderer pages, StaffFrames frames, HttpResponder responder)
 {
     /// <summary>The operators' dashboard: headline figures, charts with their tables, returning users, failed sign-ins, top lists, CSV links.</summary>
     [Function("Dashboard")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/reports")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, async () =>
+        responder.ForStaffPage(request, tenant, StaffPageAccess.Reports, async (staff, ct) =>
         {
-            var displayName = tenants.Get(tenant).DisplayName;
-            var signedIn = !string.IsNullOrEmpty(request.Headers.Authorization)
-                || sessions.Read(cookies.ReadStaff(request, tenant))?.TenantId == tenant;
-            if (!signedIn)
-            {
-                return await pages.PageAsync<StaffSignIn>(200, new PageFrame("Reports sign-in", displayName), new()
-                {
-                    [nameof(StaffSignIn.TenantId)] = tenant,
-                    [nameof(StaffSignIn.DisplayName)] = displayName,
-                });
-            }
-
-            var staff = await gate.AllowAsync(request, tenant, StaffRight.ReadReports);
             var query = ReportQuery.Parse(request.Query["from"], request.Query["to"], null, time.GetUtcNow());
             return await pages.PageAsync<Dashboard>(200, frames.For("Uptake", staff, "reports"), new()
             {
                 [nameof(Dashboard.Staff)] = staff,
-                [nameof(Dashboard.View)] = await dashboard.ReadAsync(staff.Tenant, query, request.HttpContext.RequestAborted),
+                [nameof(Dashboard.View)] = await dashboard.ReadAsync(staff.Tenant, query, ct),
                 [nameof(Dashboard.Now)] = time.GetUtcNow(),
             });
         });

@@ -12,7 +12,6 @@ public static class ReportResponses
     public static IResult For(HttpRequest request, IReadOnlyList<MonthUptake> months, ReportQuery query, int suppressBelow,
         string? tenant)
     {
-        request.HttpContext.Response.Headers.CacheControl = "no-store";
         var wantsCsv = request.Query["format"] == "csv"
             || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
         if (wantsCsv)

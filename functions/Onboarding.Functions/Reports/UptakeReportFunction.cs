@@ -8,37 +8,35 @@ using Onboarding.Uptake;
 
 namespace Onboarding.Functions.Reports;
 
-public sealed class UptakeReportFunction(StaffGate gate, UptakeReports reports, TimeProvider time, HttpResponder responder)
+public sealed class UptakeReportFunction(UptakeReports reports, TimeProvider time, HttpResponder responder)
 {
     /// <summary>A tenant's uptake by month, optionally broken down <c>by</c> country, institution or role (operators).</summary>
     [Function("UptakeReport")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/reports/uptake")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, async () =>
+        responder.ForStaff(request, tenant, StaffRight.ReadReports, async (staff, ct) =>
         {
-            var staff = await gate.AllowAsync(request, tenant, StaffRight.ReadReports);
             var query = ReportQuery.Parse(request.Query["from"], request.Query["to"], request.Query["by"], time.GetUtcNow());
-            var months = await reports.ReadAsync(staff.Tenant, query, request.HttpContext.RequestAborted);
+            var months = await reports.ReadAsync(staff.Tenant, query, ct);
             return ReportResponses.For(request, months, query, staff.Tenant.ReportSuppressBelow, tenant);
         });
 }
 
-public sealed class AllTenantsUptakeReportFunction(DeploymentOperators operators, TenantCatalog tenants, UptakeReports reports,
+public sealed class AllTenantsUptakeReportFunction(TenantCatalog tenants, UptakeReports reports,
     TimeProvider time, HttpResponder responder)
 {
     /// <summary>Uptake across all tenants, with a tenant column, for the deployment-wide operator role.</summary>
     [Function("AllTenantsUptakeReport")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/uptake")] HttpRequest request) =>
-        responder.Run(request, async () =>
+        responder.ForOperator(request, async ct =>
         {
-            await operators.AuthorizeAsync(request.Headers.Authorization, request.HttpContext.RequestAborted);
             var query = ReportQuery.Parse(request.Query["from"], request.Query["to"], request.Query["by"], time.GetUtcNow());
             var months = new List<MonthUptake>();
             foreach (var tenant in tenants.All.OrderBy(t => t.Id, StringComparer.Ordinal))
             {
-                months.AddRange(await reports.ReadAsync(tenant, query, request.HttpContext.RequestAborted));
+                months.AddRange(await reports.ReadAsync(tenant, query, ct));
             }
 
             // Each tenant's own threshold is not known across tenants: the strictest applies.

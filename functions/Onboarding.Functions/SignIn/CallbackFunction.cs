@@ -16,26 +16,31 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
     [Function("Callback")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/callback")] HttpRequest request,
-        string tenant, CancellationToken cancellationToken) =>
-        responder.Run(request, async () =>
+        string tenant) =>
+        responder.Run(request, async ct =>
         {
             var query = request.Query;
             var result = await handler.HandleAsync(tenant,
                 new CallbackParameters(query["code"], query["state"], query["iss"], query["error"]),
-                cookies.ReadLogin(request, tenant), cancellationToken);
-            if (result.Staff is { } staff)
-            {
-                // Signed in for the staff page: a staff session if they have a staff role here.
-                if (staff.Roles.Count == 0)
-                {
-                    throw new OnboardingException(ApiError.PermissionsInsufficient, "Your account has no staff role on this platform.");
-                }
-
-                cookies.WriteStaff(request.HttpContext.Response, staffSessions.Issue(tenant, staff.ActorId, staff.AccessToken, staff.AccessTokenExpiresAt));
-                return SignInResponses.SeeOther(request, Routes.Staff(tenant));
-            }
-
-            cookies.WriteSession(request.HttpContext.Response, sessions.Issue(tenant, result.UserId));
-            return SignInResponses.For(request, result);
+                cookies.ReadLogin(request, tenant), ct);
+            return result.Staff is { } staff ? StaffSession(request, tenant, staff) : PersonSession(request, result);
         });
+
+    /// <summary>Signed in for the staff page: a staff session if they have a staff role here.</summary>
+    private IResult StaffSession(HttpRequest request, string tenant, StaffSignIn staff)
+    {
+        if (staff.Roles.Count == 0)
+        {
+            throw new OnboardingException(ApiError.PermissionsInsufficient, "Your account has no staff role on this platform.");
+        }
+
+        cookies.WriteStaff(request.HttpContext.Response, staffSessions.Issue(tenant, staff.ActorId, staff.AccessToken, staff.AccessTokenExpiresAt));
+        return Redirects.SeeOther(request, Routes.Staff(tenant));
+    }
+
+    private IResult PersonSession(HttpRequest request, SignInResult result)
+    {
+        cookies.WriteSession(request.HttpContext.Response, sessions.Issue(result.Tenant.Id, result.UserId));
+        return SignInResponses.For(request, result);
+    }
 }

@@ -15,14 +15,14 @@ public sealed class LoginFunction(LoginStarter starter, BrowserCookies cookies, 
     [Function("Login")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/login")] HttpRequest request,
-        string tenant, CancellationToken cancellationToken) =>
-        responder.Run(request, async () =>
+        string tenant) =>
+        responder.Run(request, async ct =>
         {
             var q = request.Query;
             limits.Take(request, tenant, q["for"] == LoginStarter.StaffPurpose ? LimitedAction.StaffLogin : LimitedAction.Login);
             var start = await starter.StartAsync(tenant,
                 new LoginRequest(q["return_to"], q["login_hint"], q["for"], SwitchAccount: q["prompt"] == "login"),
-                cookies.ReadLogin(request, tenant), cancellationToken);
+                cookies.ReadLogin(request, tenant), ct);
             cookies.WriteLogin(request.HttpContext.Response, tenant, start.Cookie);
             return TypedResults.Redirect(start.AuthorizeUrl);
         });

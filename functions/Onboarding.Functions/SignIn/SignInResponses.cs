@@ -24,23 +24,16 @@ public static class SignInResponses
         if (Negotiation.WantsJson(request))
         {
             return result.ReturnTo is { } back
-                ? SeeOther(request, back.AbsoluteUri)
+                ? Redirects.SeeOther(request, back.AbsoluteUri)
                 : TypedResults.Json(UserBody.From(tenant.Id, recorded), ApiJson.Options);
         }
 
         if (result.ReturnTo is { } returnTo && (recorded.Status.Ready || tenant.ReturnStraightBack))
         {
-            return SeeOther(request, returnTo.AbsoluteUri);
+            return Redirects.SeeOther(request, returnTo.AbsoluteUri);
         }
 
-        return SeeOther(request, Routes.Me(tenant.Id)
+        return Redirects.SeeOther(request, Routes.Me(tenant.Id)
             + (result.ReturnTo is { } next ? "?return_to=" + Uri.EscapeDataString(next.AbsoluteUri) : ""));
-    }
-
-    /// <summary>303: the browser follows with a GET, whatever method brought it here.</summary>
-    public static IResult SeeOther(HttpRequest request, string location)
-    {
-        request.HttpContext.Response.Headers.Location = location;
-        return TypedResults.StatusCode(StatusCodes.Status303SeeOther);
     }
 }

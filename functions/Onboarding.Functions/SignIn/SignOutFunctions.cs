@@ -9,7 +9,7 @@ using Onboarding.Users;
 
 namespace Onboarding.Functions.SignIn;
 
-public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSessions, StaffAuthenticator staffAuthenticator, ProviderSignOut provider,
+public sealed class SignOutFunction(StaffAuthenticator staffAuthenticator, ProviderSignOut provider,
     BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>
@@ -22,34 +22,23 @@ public sealed class SignOutFunction(UserSessions sessions, StaffSessions staffSe
     [Function("SignOut")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenants/{tenant}/logout")] HttpRequest request,
-        string tenant, CancellationToken cancellationToken) =>
-        responder.Run(request, async () =>
+        string tenant) =>
+        responder.ForSignOut(request, tenant, async (signedIn, ct) =>
         {
-            var token = (await Forms.ReadAsync(request, cancellationToken))["csrf"].ToString();
-            var person = sessions.Read(tenant, cookies.ReadSession(request, tenant));
-            var staff = staffSessions.Read(cookies.ReadStaff(request, tenant)) is { } s && s.TenantId == tenant ? s : null;
-            if ((person is not null || staff is not null)
-                && !(person is not null && sessions.IsValidAntiForgeryToken(person, token))
-                && !(staff is not null && staffSessions.IsValidAntiForgeryToken(staff, token)))
+            if (signedIn.None)
             {
-                throw new OnboardingException(ApiError.ParameterInvalid, "This sign-out came from another page. You are still signed in.");
+                // Nothing to end (a cross-site POST carries no Lax cookie): clear nothing, or another site
+                // could sign people out; show the signed-out page, which offers sign-in.
+                return Redirects.SeeOther(request, Routes.SignedOut(tenant));
             }
 
-            if (person is null && staff is null)
+            if (signedIn.Staff is { } staff)
             {
-                // No session came with the form (a cross-site POST carries no Lax cookie): clear nothing,
-                // or another site could sign people out; show the signed-out page, which offers sign-in.
-                return SignInResponses.SeeOther(request, Routes.SignedOut(tenant));
-            }
-
-            if (staff is not null)
-            {
-                await staffAuthenticator.EndSessionAsync(staff, cancellationToken);
+                await staffAuthenticator.EndSessionAsync(staff, ct);
             }
 
             cookies.ClearSessions(request.HttpContext.Response, tenant);
-            return SignInResponses.SeeOther(request,
-                await provider.EndSessionUrlAsync(tenant, cancellationToken) ?? Routes.SignedOut(tenant));
+            return Redirects.SeeOther(request, await provider.EndSessionUrlAsync(tenant, ct) ?? Routes.SignedOut(tenant));
         });
 }
 
@@ -60,7 +49,7 @@ public sealed class SignedOutFunction(Onboarding.Tenants.TenantCatalog tenants, 
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/signed-out")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, () =>
+        responder.Run(request, _ =>
         {
             var found = tenants.Get(tenant);
             return pages.PageAsync<Pages.SignIn.SignedOut>(200, new Pages.Layout.PageFrame("Signed out", found.DisplayName), new()

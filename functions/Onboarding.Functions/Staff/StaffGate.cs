@@ -18,10 +18,10 @@ public sealed partial class StaffGate(StaffAuthenticator authenticator, StaffSes
     /// Bearer or staff cookie. A look-up (<see cref="StaffRight.LookUpUsers"/>) with the cookie alone
     /// must come from the service's own pages, as on the staff page; scripts use a bearer token.
     /// </summary>
-    public async Task<StaffMember> AllowAsync(HttpRequest request, string tenant, StaffRight right)
+    public async Task<StaffMember> AllowAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken)
     {
         var staff = await authenticator.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), cookies.ReadStaff(request, tenant), right,
-            request.HttpContext.RequestAborted);
+            cancellationToken);
         if (right == StaffRight.LookUpUsers && staff.Session is { } session && !IsFromOwnPages(request, session, "support API"))
         {
             throw new Common.OnboardingException(Common.ApiError.PermissionsInsufficient,
@@ -36,11 +36,11 @@ public sealed partial class StaffGate(StaffAuthenticator authenticator, StaffSes
     /// ignored here, so another site's form cannot act with it (before, only SameSite stood in the
     /// way); the staff page changes things through its own forms, with an anti-forgery token.
     /// </summary>
-    public Task<StaffMember> AllowChangeAsync(HttpRequest request, string tenant, StaffRight right) =>
+    public Task<StaffMember> AllowChangeAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(request.Headers.Authorization)
             ? throw new Common.OnboardingException(Common.ApiError.AuthenticationRequired,
                 "Changes through the support API need a bearer token; the staff page has its own forms.")
-            : authenticator.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), null, right, request.HttpContext.RequestAborted);
+            : authenticator.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), null, right, cancellationToken);
 
     /// <summary>
     /// Whether a GET that runs an audited look-up with the staff session came from the service's own

@@ -8,7 +8,7 @@ using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Staff;
 
-public sealed class SupportAuditFunction(StaffGate gate, AuditLines audit, TimeProvider time, HttpResponder responder)
+public sealed class SupportAuditFunction(AuditLines audit, TimeProvider time, HttpResponder responder)
 {
     private const int PageSize = 100;
 
@@ -21,19 +21,22 @@ public sealed class SupportAuditFunction(StaffGate gate, AuditLines audit, TimeP
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/support/audit")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, async () =>
+        responder.ForStaff(request, tenant, StaffRight.ReadAudit, (staff, ct) =>
         {
-            var staff = await gate.AllowAsync(request, tenant, StaffRight.ReadAudit);
             var q = request.Query;
             var query = AuditQuery.Parse(q["from"], q["to"], q["staff"], q["user"], q["action"], time.GetUtcNow());
-            request.HttpContext.Response.Headers.CacheControl = "no-store";
-            if (q["format"] == "csv")
-            {
-                request.HttpContext.Response.Headers[HeaderNames.ContentDisposition] = $"attachment; filename=\"audit-{tenant}-{query.From:yyyy-MM-dd}-{query.To:yyyy-MM-dd}.csv\"";
-                return TypedResults.Text(await audit.CsvAsync(staff.Tenant, query, request.HttpContext.RequestAborted), "text/csv; charset=utf-8", Encoding.UTF8);
-            }
-
-            var page = await audit.ReadAsync(staff.Tenant, query, q["continuation"], PageSize, request.HttpContext.RequestAborted);
-            return TypedResults.Json(new AuditListBody(page.Lines, page.Continuation), ApiJson.Options);
+            return q["format"] == "csv" ? CsvAsync(request.HttpContext.Response, staff, query, ct) : PageAsync(staff, query, q["continuation"], ct);
         });
+
+    private async Task<IResult> PageAsync(StaffMember staff, AuditQuery query, string? continuation, CancellationToken cancellationToken)
+    {
+        var page = await audit.ReadAsync(staff.Tenant, query, continuation, PageSize, cancellationToken);
+        return TypedResults.Json(new AuditListBody(page.Lines, page.Continuation), ApiJson.Options);
+    }
+
+    private async Task<IResult> CsvAsync(HttpResponse response, StaffMember staff, AuditQuery query, CancellationToken cancellationToken)
+    {
+        response.Headers[HeaderNames.ContentDisposition] = $"attachment; filename=\"audit-{staff.Tenant.Id}-{query.From:yyyy-MM-dd}-{query.To:yyyy-MM-dd}.csv\"";
+        return TypedResults.Text(await audit.CsvAsync(staff.Tenant, query, cancellationToken), "text/csv; charset=utf-8", Encoding.UTF8);
+    }
 }

@@ -1,5 +1,7 @@
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Net.Http.Headers;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
@@ -8,31 +10,32 @@ using Onboarding.Users;
 
 namespace Onboarding.Functions.Staff;
 
-public sealed class SupportUsersFunction(StaffGate gate, SupportService support, HttpResponder responder)
+public sealed class SupportUsersFunction(SupportService support, HttpResponder responder)
 {
     /// <summary>Finds users by exact email, or pages through those of an institution (by prefix) or a country; <c>format=csv</c> exports them all (audited).</summary>
     [Function("SupportUsers")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/support/users")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, async () =>
-        {
-            var staff = await gate.AllowAsync(request, tenant, StaffRight.LookUpUsers);
-            var (q, ct) = (request.Query, request.HttpContext.RequestAborted);
-            request.HttpContext.Response.Headers.CacheControl = "no-store";
-            var (field, value) = SearchOf(q);
-            if (q["format"] == "csv")
-            {
-                request.HttpContext.Response.Headers[Microsoft.Net.Http.Headers.HeaderNames.ContentDisposition] =
-                    $"attachment; filename=\"users-{tenant}-by-{field.ToString().ToLowerInvariant()}.csv\"";
-                return TypedResults.Text(await support.ExportAsync(staff, field, value, ct), "text/csv; charset=utf-8", System.Text.Encoding.UTF8);
-            }
+        responder.ForStaff(request, tenant, StaffRight.LookUpUsers, (staff, ct) =>
+            request.Query["format"] == "csv" ? CsvAsync(request.HttpContext.Response, staff, SearchOf(request.Query), ct) : PageAsync(staff, request.Query, ct));
 
-            var page = field == SearchField.Email
-                ? await support.FindByEmailAsync(staff, value, ct)
-                : await support.FindByAttributeAsync(staff, field, value, q["continuation"], ct);
-            return TypedResults.Json(new SupportUserListBody(page.Users.Select(SupportUserBody.From).ToList(), page.Continuation), ApiJson.Options);
-        });
+    private async Task<IResult> PageAsync(StaffMember staff, IQueryCollection q, CancellationToken cancellationToken)
+    {
+        var (field, value) = SearchOf(q);
+        var page = field == SearchField.Email
+            ? await support.FindByEmailAsync(staff, value, cancellationToken)
+            : await support.FindByAttributeAsync(staff, field, value, q["continuation"], cancellationToken);
+        return TypedResults.Json(new SupportUserListBody(page.Users.Select(SupportUserBody.From).ToList(), page.Continuation), ApiJson.Options);
+    }
+
+    private async Task<IResult> CsvAsync(HttpResponse response, StaffMember staff, (SearchField Field, string Value) search,
+        CancellationToken cancellationToken)
+    {
+        response.Headers[HeaderNames.ContentDisposition] =
+            $"attachment; filename=\"users-{staff.Tenant.Id}-by-{search.Field.ToString().ToLowerInvariant()}.csv\"";
+        return TypedResults.Text(await support.ExportAsync(staff, search.Field, search.Value, cancellationToken), "text/csv; charset=utf-8", Encoding.UTF8);
+    }
 
     /// <summary>The one search field given, or a clear 400.</summary>
     private static (SearchField Field, string Value) SearchOf(IQueryCollection q) =>

@@ -2,15 +2,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
-using Onboarding.Functions.SignIn;
 using Onboarding.Privacy;
 using Onboarding.SignIn;
 using Onboarding.Tenants;
+using Onboarding.Users;
 
 namespace Onboarding.Functions.Users;
 
-public sealed class MeFunction(MeService me, SelfService self, SelfAuthenticator people, TenantCatalog tenants, BrowserCookies cookies, PersonPages pages,
-    HttpResponder responder)
+public sealed class MeFunction(MeService me, SelfService self, PersonPages pages, HttpResponder responder)
 {
     /// <summary>
     /// The caller's own record and onboarding status: for a bearer token of the tenant's provider
@@ -21,22 +20,18 @@ public sealed class MeFunction(MeService me, SelfService self, SelfAuthenticator
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/me")] HttpRequest request,
         string tenant) =>
-        responder.Run(request, async () =>
-        {
-            request.HttpContext.Response.Headers.CacheControl = "no-store";
-            var ct = request.HttpContext.RequestAborted;
-            if (!string.IsNullOrEmpty(request.Headers.Authorization))
-            {
-                return TypedResults.Json(UserBody.From(tenant, await me.GetAsync(tenant, request.Headers.Authorization, ct)), ApiJson.Options);
-            }
+        string.IsNullOrEmpty(request.Headers.Authorization)
+            ? responder.ForPerson(request, tenant, PersonProof.Session, (person, ct) => StatusAsync(request, person, ct))
+            : responder.ForBearer(request, tenant, async (caller, ct) => TypedResults.Json(UserBody.From(tenant, await me.GetAsync(caller, ct)), ApiJson.Options));
 
-            // The return address comes back from the callback's redirect: checked again, as at /login.
-            var continueTo = ReturnToPolicy.Check(tenants.Get(tenant), request.Query["return_to"]);
-            var caller = await people.IdentifyAsync(tenant, null, cookies.ReadSession(request, tenant), ct);
-            var recorded = await self.StatusAsync(caller, ct)
-                ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
-            return Negotiation.WantsJson(request)
-                ? TypedResults.Json(UserBody.From(tenant, recorded), ApiJson.Options)
-                : await pages.StatusAsync(caller, recorded, continueTo);
-        });
+    private async Task<IResult> StatusAsync(HttpRequest request, Self person, CancellationToken cancellationToken)
+    {
+        // The return address comes back from the callback's redirect: checked again, as at /login.
+        var continueTo = ReturnToPolicy.Check(person.Tenant, request.Query["return_to"]);
+        var recorded = await self.StatusAsync(person, cancellationToken)
+            ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
+        return Negotiation.WantsJson(request)
+            ? TypedResults.Json(UserBody.From(person.Tenant.Id, recorded), ApiJson.Options)
+            : await pages.StatusAsync(person, recorded, continueTo);
+    }
 }

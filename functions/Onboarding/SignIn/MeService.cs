@@ -10,11 +10,10 @@ namespace Onboarding.SignIn;
 /// sign-in, with the same record and counters as the callback would give; later tokens that day
 /// (hourly refreshes) only refresh the status.
 /// </summary>
-public sealed class MeService(BearerAuthenticator authenticator, IdentityResolver identities, UserStore users, SignInRecorder recorder)
+public sealed class MeService(IdentityResolver identities, UserStore users, SignInRecorder recorder)
 {
-    public async Task<RecordedSignIn> GetAsync(string tenantId, string? authorization, CancellationToken cancellationToken)
+    public async Task<RecordedSignIn> GetAsync(BearerCaller caller, CancellationToken cancellationToken)
     {
-        var caller = await authenticator.AuthenticateAsync(tenantId, authorization, cancellationToken);
         var tenant = caller.Tenant;
         var identity = await identities.ResolveAsync(tenant, caller.Claims, cancellationToken);
         // Found through the alias: the claims lack the user key, the record has it (and the issuer).

@@ -27,11 +27,16 @@ public sealed partial class StaffAuthenticator(
     public async Task<StaffMember> AuthenticateAsync(string tenantId, string? authorization, string? sessionCookie,
         StaffRight right, CancellationToken cancellationToken)
     {
-        var tenant = tenants.Get(tenantId);
-        var member = await IdentifyAsync(tenant, authorization, sessionCookie, cancellationToken);
+        var member = await IdentifyAsync(tenants.Get(tenantId), authorization, sessionCookie, cancellationToken);
+        return Require(member, right);
+    }
+
+    /// <summary>The member, if their roles grant <paramref name="right"/>; otherwise the refusal, logged.</summary>
+    public StaffMember Require(StaffMember member, StaffRight right)
+    {
         if (!StaffPolicy.Allows(member.Roles, right))
         {
-            LogDenied(tenant.Id, right.ToString());
+            LogDenied(member.Tenant.Id, right.ToString());
             throw new OnboardingException(ApiError.PermissionsInsufficient);
         }
 
@@ -43,7 +48,13 @@ public sealed partial class StaffAuthenticator(
         CancellationToken cancellationToken)
     {
         var member = await IdentifyAsync(tenants.Get(tenantId), authorization, sessionCookie, cancellationToken);
-        return member.Roles.Count > 0 ? member : throw new OnboardingException(ApiError.PermissionsInsufficient);
+        if (member.Roles.Count == 0)
+        {
+            LogDenied(member.Tenant.Id, "any staff role");
+            throw new OnboardingException(ApiError.PermissionsInsufficient);
+        }
+
+        return member;
     }
 
     private async Task<StaffMember> IdentifyAsync(Tenant tenant, string? authorization, string? sessionCookie,
