@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Onboarding.Common;
 using Onboarding.Functions;
 
 namespace Onboarding.LocalHost;
@@ -44,24 +45,8 @@ public static class LocalFunctionHost
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return context.Response.WriteAsJsonAsync(new { code = "Internal", message = "Something went wrong on our side." });
         }));
-        app.MapHttpFunctions(catalog, RoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json")));
+        app.MapHttpFunctions(catalog, Routes.RoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json")));
         return app;
-    }
-
-    /// <summary>The <c>extensions.http.routePrefix</c> of host.json; "api" when unset, as in Azure.</summary>
-    public static string RoutePrefix(string hostJsonPath)
-    {
-        if (!File.Exists(hostJsonPath))
-        {
-            return "api";
-        }
-
-        using var document = JsonDocument.Parse(File.ReadAllText(hostJsonPath));
-        return document.RootElement.TryGetProperty("extensions", out var extensions)
-            && extensions.TryGetProperty("http", out var http)
-            && http.TryGetProperty("routePrefix", out var prefix)
-            ? prefix.GetString() ?? ""
-            : "api";
     }
 
     private static Dictionary<string, string?> LocalSettingsValues(string path)

@@ -72,6 +72,7 @@ public static class ServiceRegistration
         services.AddSingleton<CallbackHandler>();
         services.AddSingleton<SignInFailures>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<UserSearch>();
         services.AddSingleton<SignInRecorder>();
         services.AddSingleton<SubjectAliases>();
         services.AddSingleton<IdentityResolver>();
@@ -82,7 +83,7 @@ public static class ServiceRegistration
         services.AddSingleton<MeService>();
         services.AddMemoryCache();
         services.AddSingleton<PartnerLinkChecker>();
-        services.AddSingleton<PartnerRecheckStore>();
+        services.AddSingleton<RecheckSchedule>();
         services.AddSingleton<StatusService>();
         services.AddSingleton<PartnerRechecks>();
         services.AddHttpClient(PartnerLinkChecker.HttpClientName)
@@ -102,6 +103,7 @@ public static class ServiceRegistration
         services.AddSingleton<ExpiryIndex>();
         services.AddSingleton<UserEraser>();
         services.AddSingleton<StaleKeys>();
+        services.AddSingleton<SignInIndexes>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<DataExport>();
         services.AddSingleton<UserSessions>();

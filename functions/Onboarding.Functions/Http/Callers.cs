@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Onboarding.Common;
 using Onboarding.Functions.Staff;
-using Onboarding.Pages;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Tenants;
@@ -62,7 +61,7 @@ public sealed partial class Callers(
     public Task<BearerCaller> BearerAsync(HttpRequest request, string tenant, CancellationToken cancellationToken) =>
         bearer.AuthenticateAsync(tenant, request.Headers.Authorization, cancellationToken);
 
-    public Task<Self> PersonAsync(HttpRequest request, string tenant, PersonProof proof, CancellationToken cancellationToken) =>
+    public Task<PersonCaller> PersonAsync(HttpRequest request, string tenant, PersonProof proof, CancellationToken cancellationToken) =>
         people.IdentifyAsync(tenant,
             proof == PersonProof.Session ? null : request.Headers.Authorization.ToString(),
             proof == PersonProof.Bearer ? null : cookies.ReadSession(request, tenant),
@@ -72,7 +71,7 @@ public sealed partial class Callers(
     /// A form of the person's pages: their session, and the form, which must carry the session's
     /// anti-forgery token (a form posted from another site has none, whatever cookies came with it).
     /// </summary>
-    public async Task<(Self Person, IFormCollection Form)> PersonFormAsync(HttpRequest request, string tenant, string refusal,
+    public async Task<(PersonCaller Person, IFormCollection Form)> PersonFormAsync(HttpRequest request, string tenant, string refusal,
         CancellationToken cancellationToken)
     {
         var person = await PersonAsync(request, tenant, PersonProof.Session, cancellationToken);
@@ -113,6 +112,10 @@ public sealed partial class Callers(
     }
 
     /// <summary>A form of the staff page: it must carry the staff session's anti-forgery token.</summary>
+    /// <remarks>The staff page's forms take the session only, never a bearer token: a bearer token is
+    /// never sent by a browser on its own, so scripts use the support API, where no form exists to
+    /// forge. The Lax session cookie does come with a POST from a sibling site (same-site), which is
+    /// why the form must also carry the token only the page could have put in it.</remarks>
     public async Task<IFormCollection> StaffFormAsync(HttpRequest request, StaffMember member, CancellationToken cancellationToken)
     {
         var form = await Forms.ReadAsync(request, cancellationToken);

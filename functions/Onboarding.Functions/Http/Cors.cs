@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Onboarding.Pages;
+using Onboarding.Common;
 using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Http;

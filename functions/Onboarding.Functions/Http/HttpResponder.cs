@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Onboarding.Common;
 using Onboarding.Pages.Errors;
 using Onboarding.Pages.Layout;
-using Onboarding.Pages;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Tenants;
@@ -32,12 +31,12 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
         Run(request, async ct => await work(await callers.BearerAsync(request, tenant, ct), ct));
 
     /// <summary>The person themselves, proven as <paramref name="proof"/> says.</summary>
-    public Task<IResult> ForPerson(HttpRequest request, string tenant, PersonProof proof, Func<Self, CancellationToken, Task<IResult>> work) =>
+    public Task<IResult> ForPerson(HttpRequest request, string tenant, PersonProof proof, Func<PersonCaller, CancellationToken, Task<IResult>> work) =>
         Run(request, async ct => await work(await callers.PersonAsync(request, tenant, proof, ct), ct));
 
     /// <summary>A form of the person's pages: their session, and its anti-forgery token in the form (else <paramref name="refusal"/>).</summary>
     public Task<IResult> ForPersonForm(HttpRequest request, string tenant, string refusal,
-        Func<Self, IFormCollection, CancellationToken, Task<IResult>> work) =>
+        Func<PersonCaller, IFormCollection, CancellationToken, Task<IResult>> work) =>
         Run(request, async ct =>
         {
             var (person, form) = await callers.PersonFormAsync(request, tenant, refusal, ct);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Onboarding.Pages;
+using Onboarding.Common;
 using Onboarding.SignIn;
 using Onboarding.Tenants;
 

@@ -27,7 +27,7 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
             ? responder.ForPerson(request, tenant, PersonProof.Session, ConfirmAsync)
             : responder.ForPersonForm(request, tenant, Refusal, (person, form, ct) => EraseAsync(request.HttpContext.Response, person, form, ct));
 
-    private async Task<IResult> ConfirmAsync(Self person, CancellationToken cancellationToken)
+    private async Task<IResult> ConfirmAsync(PersonCaller person, CancellationToken cancellationToken)
     {
         var email = (await self.StatusAsync(person, cancellationToken))?.User.Email;
         return await pages.PageAsync<EraseConfirmation>(200, personPages.Frame("Erase your data", person, email), new()
@@ -37,7 +37,7 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
         });
     }
 
-    private async Task<IResult> EraseAsync(HttpResponse response, Self person, IFormCollection form, CancellationToken cancellationToken)
+    private async Task<IResult> EraseAsync(HttpResponse response, PersonCaller person, IFormCollection form, CancellationToken cancellationToken)
     {
         if (form["confirm"] != "yes")
         {

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
-using Onboarding.Pages;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Users;

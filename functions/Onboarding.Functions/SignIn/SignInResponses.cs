@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Functions.Users;
-using Onboarding.Pages;
 using Onboarding.SignIn;
 
 namespace Onboarding.Functions.SignIn;

@@ -1,6 +1,6 @@
+using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Pages.Layout;
-using Onboarding.Pages;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 

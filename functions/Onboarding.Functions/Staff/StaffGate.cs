@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Onboarding.Common;
 using Onboarding.Functions.Http;
-using Onboarding.Pages;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 

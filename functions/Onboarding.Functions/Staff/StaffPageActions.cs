@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Onboarding.Common;
-using Onboarding.Pages;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 

@@ -24,7 +24,7 @@ public sealed class MeFunction(MeService me, SelfService self, PersonPages pages
             ? responder.ForPerson(request, tenant, PersonProof.Session, (person, ct) => StatusAsync(request, person, ct))
             : responder.ForBearer(request, tenant, async (caller, ct) => TypedResults.Json(UserBody.From(tenant, await me.GetAsync(caller, ct)), ApiJson.Options));
 
-    private async Task<IResult> StatusAsync(HttpRequest request, Self person, CancellationToken cancellationToken)
+    private async Task<IResult> StatusAsync(HttpRequest request, PersonCaller person, CancellationToken cancellationToken)
     {
         // The return address comes back from the callback's redirect: checked again, as at /login.
         var continueTo = ReturnToPolicy.Check(person.Tenant, request.Query["return_to"]);

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
+using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Pages.Layout;
 using Onboarding.Pages.Users;
-using Onboarding.Pages;
 using Onboarding.Status;
 using Onboarding.Users;
 
@@ -11,7 +11,7 @@ namespace Onboarding.Functions.Users;
 /// <summary>The pages of a signed-in person: the layout says who they are and offers sign-out.</summary>
 public sealed class PersonPages(PageRenderer pages, UserSessions sessions)
 {
-    public PageFrame Frame(string title, Self caller, string? email) => new(title, caller.Tenant.DisplayName)
+    public PageFrame Frame(string title, PersonCaller caller, string? email) => new(title, caller.Tenant.DisplayName)
     {
         SignedInAs = email ?? "you (no email shared)",
         Navigation = [new NavLink("Your status", Routes.Me(caller.Tenant.Id)), new NavLink("Your data", Routes.Me(caller.Tenant.Id) + "/data")],
@@ -19,7 +19,7 @@ public sealed class PersonPages(PageRenderer pages, UserSessions sessions)
     };
 
     /// <summary>Where the person stands, what is kept about them, their rights, and the way on.</summary>
-    public Task<IResult> StatusAsync(Self caller, RecordedSignIn recorded, Uri? continueTo) =>
+    public Task<IResult> StatusAsync(PersonCaller caller, RecordedSignIn recorded, Uri? continueTo) =>
         pages.PageAsync<MyStatus>(200, Frame("Your onboarding", caller, recorded.User.Email), new()
         {
             [nameof(MyStatus.Tenant)] = caller.Tenant,

@@ -13,8 +13,17 @@ public sealed class SignedValues(byte[] deploymentSecret, string purpose)
 {
     private readonly byte[] _key = HMACSHA256.HashData(deploymentSecret, Encoding.UTF8.GetBytes(purpose));
 
+    /// <remarks>'|' separates the fields, so no field may hold one: a field that did would shift the
+    /// others when read back (a user id ending in "|x" would read as two fields, and the expiry as
+    /// something else). What is signed here are ids, hashes and numbers the service made itself, so a
+    /// '|' in one is a bug, refused loudly rather than signed.</remarks>
     public string Protect(params string[] fields)
     {
+        if (fields.Any(f => f.Contains('|', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("A signed field may not contain '|', which separates the fields.", nameof(fields));
+        }
+
         var payload = string.Join('|', fields);
         return Base64UrlEncoder.Encode(payload) + "." + Sign(payload);
     }

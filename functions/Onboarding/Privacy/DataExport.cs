@@ -28,11 +28,16 @@ public sealed record StoredRecord(
     DateTimeOffset FirstSignInAt,
     DateTimeOffset LastSignInAt,
     int SignInCount,
-    StoredStatus Status);
+    StoredStatus Status)
+{
+    /// <summary>What of the one user record the person gets back (every stored field but the keys the service made).</summary>
+    public static StoredRecord From(UserRecord user) => new(user.Issuer, user.Subject, user.Email, user.EmailVerified, user.Institution,
+        user.Country, user.FirstSignInAt, user.LastSignInAt, user.SignInCount, user.Status);
+}
 
 public sealed record PartnerRecheck(DateTimeOffset DueAt, DateTimeOffset Until);
 
-public sealed class DataExport(UserStore users, EmailIndex emails, SubjectAliases aliases, TableStore tables)
+public sealed class DataExport(UserStore users, EmailIndex emails, SubjectAliases aliases, RecheckSchedule rechecks)
 {
     public const string NotStoredNote =
         "No tokens, passwords, names or entitlement values are stored. Login attempts are kept 10 minutes and hold no personal data.";
@@ -47,14 +52,12 @@ public sealed class DataExport(UserStore users, EmailIndex emails, SubjectAliase
 
         var inEmailIndex = user.Email is { } email && (await emails.FindAsync(tenant.Id, email, cancellationToken)).Contains(userId);
         var aliased = user.AliasKey is { } alias && await aliases.FindAsync(tenant.Id, alias, cancellationToken) == userId;
-        var rechecks = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
-        var recheck = await rechecks.GetEntityIfExistsAsync<PartnerRecheckEntity>(tenant.Id, userId, cancellationToken: cancellationToken);
+        var recheck = await rechecks.FindAsync(tenant.Id, userId, cancellationToken);
 
         return new PersonalData(tenant.Id, userId,
-            new StoredRecord(user.Issuer, user.Subject, user.Email, user.EmailVerified, user.Institution, user.Country,
-                user.FirstSignInAt, user.LastSignInAt, user.SignInCount, user.Status),
+            StoredRecord.From(user),
             user.ExpiresAt, (int)tenant.Retention.PersonalData.TotalDays, inEmailIndex, aliased,
-            recheck.HasValue ? new PartnerRecheck(recheck.Value!.DueAt, recheck.Value.Until) : null,
+            recheck is null ? null : new PartnerRecheck(recheck.DueAt, recheck.Until),
             NotStoredNote);
     }
 }

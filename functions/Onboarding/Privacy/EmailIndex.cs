@@ -20,7 +20,7 @@ public sealed class EmailIndexEntity : TableRow
     public string UserIds { get; set; } = "";
 }
 
-public sealed partial class EmailIndex(TableStore tables, IOptions<PrivacyOptions> options, ILogger<EmailIndex> logger)
+public sealed partial class EmailIndex(TableClients tables, IOptions<PrivacyOptions> options, ILogger<EmailIndex> logger)
 {
     /// <summary>
     /// Identities one address may list (a row holds at most 32 KiB; 200 ids are 6.6 KB). Past it the

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Onboarding.Storage;
 
 namespace Onboarding.Privacy;
@@ -83,7 +83,7 @@ public static class ExpiryKinds
     public const string User = "user";
 }
 
-public sealed class ExpiryIndex(TableStore tables)
+public sealed class ExpiryIndex(TableClients tables)
 {
     public static string Partition(string tenantId, DateTimeOffset expiresAt, string key) =>
         Partitions.Spread(Day(tenantId, expiresAt), key);

@@ -22,7 +22,7 @@ public sealed partial class UserEraser(
     UserStore users,
     EmailIndex emails,
     ExpiryIndex expiries,
-    PartnerRecheckStore rechecks,
+    RecheckSchedule rechecks,
     Users.SubjectAliases aliases,
     Uptake.UptakeDrain drain,
     Uptake.UptakeMarkers markers,

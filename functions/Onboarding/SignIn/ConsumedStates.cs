@@ -1,5 +1,5 @@
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Onboarding.Storage;
 
 namespace Onboarding.SignIn;
@@ -18,7 +18,7 @@ public sealed class ConsumedStateEntity : TableRow, IExpiringEntity
     public DateTimeOffset ExpiresAt { get; set; }
 }
 
-public sealed class ConsumedStates(TableStore tables)
+public sealed class ConsumedStates(TableClients tables)
 {
     public static string PartitionOf(string tenantId, string stateHash) => Partitions.Spread(tenantId, stateHash);
 

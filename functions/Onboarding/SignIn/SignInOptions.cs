@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Onboarding.Common;
 
 namespace Onboarding.SignIn;
 
@@ -55,5 +56,5 @@ public sealed class SignInOptions : IValidatableObject
     public string SignedOutUri(string tenantId) => TenantUri(tenantId, "signed-out");
 
     private string TenantUri(string tenantId, string path) =>
-        new Uri(PublicBaseUrl, $"api/tenants/{Uri.EscapeDataString(tenantId)}/{path}").AbsoluteUri;
+        new Uri(PublicBaseUrl, Routes.Tenant(tenantId, path).TrimStart('/')).AbsoluteUri;
 }

@@ -51,9 +51,8 @@ public enum SignInChannel
 /// the purge cannot find. Once the record is written the person gets their answer: what fails after
 /// it is logged and left to the purge (stale entries) or the next sign-in (the re-check schedule).
 /// </remarks>
-public sealed partial class SignInRecorder(UserStore users, StatusService status, EmailIndex emails, ExpiryIndex expiries,
-    SubjectAliases aliases, StaleKeys staleKeys, Uptake.UptakePlanner uptake, Pseudonymizer pseudonyms, TimeProvider time,
-    ILogger<SignInRecorder> logger)
+public sealed partial class SignInRecorder(UserStore users, StatusService status, SignInIndexes indexes, SubjectAliases aliases,
+    Uptake.UptakePlanner uptake, Pseudonymizer pseudonyms, TimeProvider time, ILogger<SignInRecorder> logger)
 {
     /// <summary>Starts reading a user's record ahead of <see cref="RecordAsync"/>.</summary>
     public EarlyRecordRead ReadEarly(Tenant tenant, string userId, CancellationToken cancellationToken) =>
@@ -109,7 +108,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         string? entryLife = null; // the life the expiry entry was last written with, by an earlier attempt
         var effects = new SignInEffects(
             async (current, life, now, ct) =>
-                entryLife = await AddIndexEntriesAsync(tenant, profile, aliasKey, expiresAt, current, life, now,
+                entryLife = await indexes.AddAsync(tenant.Id, profile, aliasKey, expiresAt, current, life, now,
                     force: entryLife is not null && entryLife != life, ct) ?? entryLife,
             (before, after, counted) => counted ? uptake.SignIn(tenant, before, after) : uptake.StatusChanged(tenant, before!.Status, after));
         var (user, previous, counted) = await users.RecordSignInAsync(tenant.Id, profile, aliasKey,
@@ -122,78 +121,10 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         return new RecordedSignIn(user, previous is null, described);
     }
 
-    /// <summary>
-    /// The index entries the record is about to need and does not have yet; nothing for a same-day
-    /// repeat. The expiry entry first: it names the email row and alias, so a crash after either of
-    /// them leaves something the purge can clear (the two may then go together). Returns the life the
-    /// entry was written with (null: not written).
-    /// </summary>
-    /// <param name="force">Write the entry even when nothing changed: an earlier attempt wrote it for another life.</param>
-    private async Task<string?> AddIndexEntriesAsync(Tenant tenant, SignInProfile profile, string? aliasKey, DateTimeOffset expiresAt,
-        UserRecord? current, string? life, DateTimeOffset now, bool force, CancellationToken cancellationToken)
-    {
-        // A record past its expiry may be half-way through a purge that stopped (its email row or alias
-        // already gone): it gets every entry again, as a new one would.
-        var known = current is not null && current.ExpiresAt > now ? current : null;
-        var emailChanged = profile.Email is { } email && (known?.Email is not { } had || EmailIndex.Normalise(had) != EmailIndex.Normalise(email));
-        var aliasChanged = aliasKey is not null && known?.AliasKey != aliasKey;
-        // The expiry entry names the index keys, so it is written again when one of them changes.
-        var samePartition = known is not null
-            && ExpiryIndex.Partition(tenant.Id, known.ExpiresAt, profile.UserId) == ExpiryIndex.Partition(tenant.Id, expiresAt, profile.UserId);
-        string? written = null;
-        if (!samePartition || emailChanged || aliasChanged || force)
-        {
-            var emailKey = profile.Email is null ? null : emails.KeyOf(profile.Email);
-            // Written again in place (a change on the same day, or an attempt a crash stopped), it keeps
-            // naming every key it named, and the keys about to be cleared: no other entry names them.
-            var there = await expiries.FindAsync(tenant.Id, ExpiryKinds.User, profile.UserId, expiresAt, cancellationToken);
-            var staleEmails = (there?.EmailKeys() ?? []).Append(samePartition && known!.Email is { } old ? emails.KeyOf(old) : null)
-                .OfType<string>().Where(k => k != emailKey).Distinct(StringComparer.Ordinal).ToList();
-            var staleAliases = (there?.AliasKeys() ?? []).Append(samePartition ? known!.AliasKey : null)
-                .OfType<string>().Where(k => k != aliasKey).Distinct(StringComparer.Ordinal).ToList();
-            // A new record's first sign-in is this attempt's moment, as the record has it.
-            await expiries.AddAsync(tenant.Id, profile.UserId, expiresAt,
-                new UserTraces(emailKey, aliasKey, current?.FirstSignInAt ?? now, life)
-                {
-                    StaleEmailKeys = staleEmails,
-                    StaleAliasKeys = staleAliases,
-                }, cancellationToken);
-            written = life;
-        }
-
-        var writes = new List<Task>();
-        if (emailChanged)
-        {
-            writes.Add(emails.AddAsync(tenant.Id, profile.Email!, profile.UserId, cancellationToken));
-        }
-
-        if (aliasChanged)
-        {
-            writes.Add(aliases.AddAsync(tenant.Id, aliasKey!, profile.UserId, cancellationToken));
-        }
-
-        await Task.WhenAll(writes);
-        return written;
-    }
-
-    /// <summary>Entries the record no longer needs, and the partner re-check schedule; a fault here does not undo the sign-in.</summary>
+    /// <summary>After the commit point: entries the record no longer needs, and the partner re-check schedule; a fault here does not undo the sign-in.</summary>
     private async Task AfterRecordAsync(Tenant tenant, UserRecord user, UserRecord? before, bool counted, CancellationToken cancellationToken)
     {
-        var work = new List<Task>();
-        if (counted && before is not null
-            && ExpiryIndex.Partition(tenant.Id, before.ExpiresAt, user.UserId) != ExpiryIndex.Partition(tenant.Id, user.ExpiresAt, user.UserId))
-        {
-            work.Add(RetireEntryAsync(tenant.Id, user, before, cancellationToken));
-        }
-        else if (before is not null)
-        {
-            // The same day's entry, written again in place, names what goes here until it is gone.
-            var oldEmail = before.Email is { } had && EmailIndex.Normalise(had) != EmailIndex.Normalise(user.Email ?? "") ? emails.KeyOf(had) : null;
-            var oldAlias = before.AliasKey is { } alias && alias != user.AliasKey ? alias : null;
-            work.Add(staleKeys.ForgetAsync(tenant.Id, user.UserId, oldEmail is null ? [] : [oldEmail], oldAlias is null ? [] : [oldAlias],
-                cancellationToken));
-        }
-
+        var work = new List<Task> { indexes.RetireAsync(tenant.Id, user, before, counted, cancellationToken) };
         if (counted)
         {
             work.Add(status.ScheduleRecheckAsync(tenant, user, cancellationToken, dueNow: true, previous: before?.Status));
@@ -206,24 +137,6 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogAfterRecordFailed(tenant.Id, e.GetType().Name);
-        }
-    }
-
-    /// <summary>
-    /// The record's previous expiry entry goes — after the email row and alias it names that the
-    /// record no longer holds (a change of address now, or one a crash stopped earlier that day), so
-    /// that a crash in between leaves the entry, which the purge retires the same way.
-    /// </summary>
-    private async Task RetireEntryAsync(string tenantId, UserRecord user, UserRecord before, CancellationToken cancellationToken)
-    {
-        var entry = await expiries.FindAsync(tenantId, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);
-        var held = user.Email is { } email ? emails.KeyOf(email) : null;
-        await staleKeys.ForgetAsync(tenantId, user.UserId,
-            (entry?.EmailKeys() ?? []).Append(before.Email is { } old ? emails.KeyOf(old) : null).OfType<string>().Where(k => k != held).ToList(),
-            (entry?.AliasKeys() ?? []).Append(before.AliasKey).OfType<string>().Where(k => k != user.AliasKey).ToList(), cancellationToken);
-        if (entry is not null)
-        {
-            await expiries.RemoveAsync(tenantId, ExpiryKinds.User, user.UserId, before.ExpiresAt, cancellationToken);
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Onboarding.Common;
 using Onboarding.Storage;
 
@@ -57,7 +57,7 @@ public sealed record AuditMatch(IReadOnlyCollection<string>? Actors = null, IRea
     }
 }
 
-public sealed class AuditTrail(TableStore tables, TimeProvider time)
+public sealed class AuditTrail(TableClients tables, TimeProvider time)
 {
     public static string Partition(string tenantId, DateTimeOffset at) =>
         $"{tenantId}_{at.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture)}";

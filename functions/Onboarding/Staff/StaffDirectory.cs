@@ -17,7 +17,7 @@ public sealed class StaffDirectoryEntity : TableRow
     public DateTimeOffset ExpiresAt { get; set; }
 }
 
-public sealed class StaffDirectory(TableStore tables, TimeProvider time)
+public sealed class StaffDirectory(TableClients tables, TimeProvider time)
 {
     /// <summary>A known address is written again at most this often per instance (a staff script's every call must not write).</summary>
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromDays(1);

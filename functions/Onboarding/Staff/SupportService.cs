@@ -16,7 +16,7 @@ public sealed record SupportUserPage(IReadOnlyList<SupportUserView> Users, strin
 /// Every action is written to the audit trail after it is allowed and before the answer goes out;
 /// denied calls never reach here and leave no entry.
 /// </summary>
-public sealed partial class SupportService(UserStore users, EmailIndex emails, StatusService status, UserEraser eraser, AuditTrail audit)
+public sealed partial class SupportService(UserStore users, UserSearch search, EmailIndex emails, StatusService status, UserEraser eraser, AuditTrail audit)
 {
     public const int PageSize = 50;
 
@@ -110,8 +110,8 @@ public sealed partial class SupportService(UserStore users, EmailIndex emails, S
         }
 
         return attribute == SearchField.Institution
-            ? users.FindByInstitutionAsync(staff.Tenant.Id, normalised, continuation, PageSize, cancellationToken)
-            : users.QueryAsync(staff.Tenant.Id, attribute, normalised, continuation, PageSize, cancellationToken);
+            ? search.FindByInstitutionAsync(staff.Tenant.Id, normalised, continuation, PageSize, cancellationToken)
+            : search.QueryAsync(staff.Tenant.Id, attribute, normalised, continuation, PageSize, cancellationToken);
     }
 
     public async Task<SupportUserView> RecheckAsync(StaffMember staff, string userId, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace Onboarding.Status;
 /// </summary>
 public sealed partial class PartnerRechecks(
     TenantCatalog tenants,
-    PartnerRecheckStore store,
+    RecheckSchedule store,
     StatusService status,
     TimeProvider time,
     ILogger<PartnerRechecks> logger)

@@ -10,7 +10,7 @@ namespace Onboarding.Status;
 /// </summary>
 public sealed partial class StatusService(
     PartnerLinkChecker partners,
-    PartnerRecheckStore rechecks,
+    RecheckSchedule rechecks,
     UserStore users,
     Uptake.UptakePlanner uptake,
     TimeProvider time,

@@ -9,17 +9,17 @@ namespace Onboarding.Status;
 /// </summary>
 public static class StatusSteps
 {
-    public const string Account = "account";
-    public const string Membership = "membership";
+    public const string Account = BuiltInSteps.Account;
+    public const string Membership = BuiltInSteps.Membership;
 
     public static StoredStatus Merge(Tenant tenant, StoredStatus? previous, StatusObservation observed, DateTimeOffset now)
     {
         previous ??= StoredStatus.Empty;
         var steps = new Dictionary<string, StoredStep>
         {
-            [Account] = Keep(previous.Step(Account), StepState.Done, null, now),
+            [Account] = Observe(previous.Step(Account), StepState.Done, null, now),
             [Membership] = observed.Membership is { } membership
-                ? Keep(previous.Step(Membership), membership.Accepted(tenant.Membership) ? StepState.Done : StepState.ActionRequired,
+                ? Observe(previous.Step(Membership), membership.Accepted(tenant.Membership) ? StepState.Done : StepState.ActionRequired,
                     membership.IsMember ? "no_role" : "not_member", now)
                 : previous.Step(Membership) ?? new StoredStep(StepState.Pending, null),
         };
@@ -30,13 +30,13 @@ public static class StatusSteps
             steps[partner.Id] = observed.Partners.TryGetValue(partner.Id, out var link)
                 ? link switch
                 {
-                    { State: LinkState.Linked } => Keep(before, StepState.Done, null, now),
+                    { State: LinkState.Linked } => Observe(before, StepState.Done, null, now),
                     // Only a fresh answer undoes a confirmed link: a cached one may predate it.
                     { State: LinkState.NotLinked, Fresh: false } when before is { State: StepState.Done } => before,
-                    { State: LinkState.NotLinked } => Keep(before, StepState.ActionRequired, null, now),
+                    { State: LinkState.NotLinked } => Observe(before, StepState.ActionRequired, null, now),
                     // A partner that cannot be asked does not undo what it said before: a confirmed link, or
                     // "not linked yet" (the person still has the step to do, and is told so).
-                    _ => before is { State: StepState.Done or StepState.ActionRequired } ? before : Keep(before, StepState.Unknown, null, now),
+                    _ => before is { State: StepState.Done or StepState.ActionRequired } ? before : Observe(before, StepState.Unknown, null, now),
                 }
                 : before ?? new StoredStep(StepState.Pending, null);
         }
@@ -49,7 +49,8 @@ public static class StatusSteps
     /// <summary>Within this long of the last check, a check that finds the same state keeps the stored time (no write for it).</summary>
     public static readonly TimeSpan CheckedAtGrain = TimeSpan.FromHours(1);
 
-    private static StoredStep Keep(StoredStep? before, StepState state, string? detail, DateTimeOffset now)
+    /// <summary>The step as observed now: its first-done time kept from before, its check time kept within <see cref="CheckedAtGrain"/> of an unchanged state.</summary>
+    private static StoredStep Observe(StoredStep? before, StepState state, string? detail, DateTimeOffset now)
     {
         var kept = state == StepState.Done ? null : detail;
         var checkedAt = before is { CheckedAt: { } at } && before.State == state && before.Detail == kept && now - at < CheckedAtGrain ? at : now;

@@ -23,7 +23,7 @@ public static class StorageRegistration
                         ? ManagedIdentityId.SystemAssigned
                         : ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId)), clientOptions)
                 : new TableServiceClient(options.ConnectionString, clientOptions);
-            return new TableStore(client, options.TablePrefix);
+            return new TableClients(client, options.TablePrefix);
         });
         return services;
     }

@@ -31,9 +31,12 @@ public sealed class StaffPolicy
         entitlements.Select(e => Entitlements.TryGetValue(e.Trim(), out var role) ? role : (StaffRole?)null)
             .OfType<StaffRole>().ToHashSet();
 
+    /// <remarks>Every right is placed here by name. The default arm grants nothing: a right added to
+    /// <see cref="StaffRight"/> and forgotten here is refused to everyone, not quietly given to a role.</remarks>
     public static bool Allows(IReadOnlySet<StaffRole> roles, StaffRight right) => right switch
     {
         StaffRight.LookUpUsers or StaffRight.RecheckUsers or StaffRight.EraseUsers => roles.Contains(StaffRole.Support),
-        _ => roles.Contains(StaffRole.Operator),
+        StaffRight.ReadAudit or StaffRight.ReadReports => roles.Contains(StaffRole.Operator),
+        _ => false,
     };
 }

@@ -1,5 +1,3 @@
-using Onboarding.Status;
-
 namespace Onboarding.Tenants;
 
 /// <summary>One platform served by this deployment, validated at start-up.</summary>

@@ -13,7 +13,7 @@ namespace Onboarding.Uptake;
 /// counted it, so a lost answer or a storage fault never counts it twice or drops it. A crash of the
 /// instance does drop what it had not counted yet (about 15 seconds' worth).
 /// </summary>
-public sealed partial class FailedSignInCounting(TableStore tables, Uptake.SignInFailures failures, UptakeReports reports, TimeProvider time,
+public sealed partial class FailedSignInCounting(TableClients tables, Uptake.SignInFailures failures, UptakeReports reports, TimeProvider time,
     ILogger<FailedSignInCounting> logger)
 {
     private const int MaxAttempts = 10;

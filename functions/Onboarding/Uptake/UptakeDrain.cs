@@ -1,5 +1,5 @@
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Logging;
 using Onboarding.Storage;
 using Onboarding.Tenants;
@@ -20,7 +20,7 @@ namespace Onboarding.Uptake;
 /// and reads again. A sign-in never waits for any of this.
 /// </summary>
 /// <remarks>Each run first has <see cref="FailedSignInCounting"/> add the failed sign-ins this instance tallied.</remarks>
-public sealed partial class UptakeDrain(TableStore tables, TenantCatalog tenants, UptakeReports reports, FailedSignInCounting failures,
+public sealed partial class UptakeDrain(TableClients tables, TenantCatalog tenants, UptakeReports reports, FailedSignInCounting failures,
     TimeProvider time, ILogger<UptakeDrain> logger)
 {
     /// <summary>Outbox rows read per user partition per run; the rest waits for the next run.</summary>

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using Onboarding.Common;
-using Onboarding.Status;
 using Onboarding.Tenants;
 using Onboarding.Users;
 
@@ -110,7 +109,7 @@ public sealed class UptakePlanner(Pseudonymizer pseudonyms)
     /// <summary>The funnel stages a status has reached (sign-up is counted at the first sign-in).</summary>
     public static IEnumerable<string> Stages(Tenant tenant, StoredStatus status)
     {
-        if (status.Step(StatusSteps.Membership)?.FirstDoneAt is not null)
+        if (status.Step(BuiltInSteps.Membership)?.FirstDoneAt is not null)
         {
             yield return Metrics.Member;
         }

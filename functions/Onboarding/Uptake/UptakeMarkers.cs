@@ -6,7 +6,7 @@ using Onboarding.Storage;
 namespace Onboarding.Uptake;
 
 /// <summary>The per-user markers' life after counting: gone at erasure, and once their month is over.</summary>
-public sealed class UptakeMarkers(TableStore tables, Pseudonymizer pseudonyms, TimeProvider time)
+public sealed class UptakeMarkers(TableClients tables, Pseudonymizer pseudonyms, TimeProvider time)
 {
     /// <summary>Removes the markers of one life of a person (erasure): their cohort's stage markers and this month's activity marker. The counts stay.</summary>
     public async Task ForgetAsync(string tenantId, string userId, DateTimeOffset firstSignInAt, string? life, CancellationToken cancellationToken)

@@ -7,70 +7,6 @@ using Onboarding.Tenants;
 
 namespace Onboarding.Uptake;
 
-/// <summary>A report's months and breakdown, validated.</summary>
-public sealed record ReportQuery(DateOnly From, DateOnly To, string? By)
-{
-    public const int MaxMonths = 60;
-
-    /// <summary>Months as <c>YYYY-MM</c>; defaults: the last twelve months up to the current one.</summary>
-    public static ReportQuery Parse(string? from, string? to, string? by, DateTimeOffset now)
-    {
-        var thisMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1);
-        var end = string.IsNullOrEmpty(to) ? thisMonth : Bounded(Month(to, "to"), "to", thisMonth);
-        var start = string.IsNullOrEmpty(from) ? end.AddMonths(-11) : Bounded(Month(from, "from"), "from", thisMonth);
-        if (start > end)
-        {
-            throw new OnboardingException(ApiError.ParameterInvalid, "from must not be after to.");
-        }
-
-        if ((end.Year - start.Year) * 12 + end.Month - start.Month + 1 > MaxMonths)
-        {
-            throw new OnboardingException(ApiError.ParameterInvalid, $"A report covers at most {MaxMonths} months.");
-        }
-
-        if (!string.IsNullOrEmpty(by) && !Dimensions.Breakdowns.Contains(by))
-        {
-            throw new OnboardingException(ApiError.ParameterInvalid, "by must be country, institution, role or failure.");
-        }
-
-        return new ReportQuery(start, end, string.IsNullOrEmpty(by) ? null : by);
-    }
-
-    public IEnumerable<DateOnly> Months()
-    {
-        for (var m = From; m <= To; m = m.AddMonths(1))
-        {
-            yield return m;
-        }
-    }
-
-    /// <summary>The service counted nothing before 2000 and can count nothing a year ahead: outside, a clear 400 (not an overflow).</summary>
-    private static DateOnly Bounded(DateOnly month, string name, DateOnly thisMonth) =>
-        month >= Earliest && month <= thisMonth.AddYears(1)
-            ? month
-            : throw new OnboardingException(ApiError.ParameterInvalid, $"{name} must be a month from {Earliest:yyyy-MM} to a year from now.");
-
-    private static readonly DateOnly Earliest = new(2000, 1, 1);
-
-    private static DateOnly Month(string value, string name) =>
-        DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month)
-            ? month
-            : throw new OnboardingException(ApiError.ParameterInvalid, $"{name} must be a month like 2026-11.");
-}
-
-/// <summary>The numbers of one month, or of one breakdown value in that month.</summary>
-/// <param name="ReturnedMonth1">Of the month's sign-up cohort, how many signed in again the month after (and so on).</param>
-/// <param name="FailedSignIns">Sign-ins that failed in the month (any reason; by reason under <c>by=failure</c>).</param>
-public sealed record UptakeCounts(long SignUps, long ActiveUsers, long SignIns, long SignedIn, long VoMember, long PartnersLinked,
-    long Ready, double? MedianDaysToReady, long ReturnedMonth1 = 0, long ReturnedMonth3 = 0, long ReturnedMonth6 = 0, long FailedSignIns = 0);
-
-public sealed record BreakdownCounts(string Value, UptakeCounts Counts);
-
-/// <summary>One value's sums over a report's months, for a top list.</summary>
-public sealed record TopValue(string Value, long SignUps, long ActiveUserMonths, long Ready);
-
-public sealed record MonthUptake(string Tenant, string Month, UptakeCounts Totals, IReadOnlyList<BreakdownCounts> Breakdown);
-
 /// <summary>
 /// Reads uptake reports from the summary rows (<see cref="UptakeSummaries"/>): per month one point
 /// read for the totals and one for the breakdown, whatever the number of users or values, the months
@@ -88,7 +24,7 @@ public sealed record MonthUptake(string Tenant, string Month, UptakeCounts Total
 /// <see cref="TopFreshFor"/>, or of another window, is not used and the months are summed instead, so
 /// a stopped timer makes the dashboard slower, never wrong.
 /// </remarks>
-public sealed class UptakeReports(TableStore tables, TimeProvider time)
+public sealed class UptakeReports(TableClients tables, TimeProvider time)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 

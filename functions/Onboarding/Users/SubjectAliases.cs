@@ -19,7 +19,7 @@ public sealed class SubjectAliasEntity : TableRow
     public string UserId { get; set; } = "";
 }
 
-public sealed class SubjectAliases(TableStore tables, IOptions<PrivacyOptions> options)
+public sealed class SubjectAliases(TableClients tables, IOptions<PrivacyOptions> options)
 {
     private readonly byte[] _key = HMACSHA256.HashData(Convert.FromBase64String(options.Value.HmacSecret), Encoding.UTF8.GetBytes("subject-alias"));
 

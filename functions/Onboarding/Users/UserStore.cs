@@ -4,31 +4,8 @@ using Onboarding.Storage;
 
 namespace Onboarding.Users;
 
-/// <summary>A sign-in as written: the user after and before (null on a first sign-in), and whether it counted as one.</summary>
-public sealed record SignInWrite(UserRecord User, UserRecord? Before, bool Counted);
-
-public enum SearchField
-{
-    Institution,
-    Country,
-    Email,
-}
-
-/// <summary>
-/// What goes with a sign-in's write. <see cref="BeforeWrite"/> runs on every attempt with the record as
-/// just read (null for a new person), the life and the moment the record is written with, before the record is written: the indexes, so that a crash
-/// leaves an index entry without its record and never the other way round. <see cref="Outbox"/> gives
-/// the payloads of the work that goes into the record's own transaction (the uptake counting).
-/// </summary>
-public sealed record SignInEffects(
-    Func<UserRecord? /* current */, string? /* life */, DateTimeOffset /* now */, CancellationToken, Task> BeforeWrite,
-    Func<UserRecord? /* before */, UserRecord /* after */, bool /* counted */, IReadOnlyList<string>> Outbox);
-
-/// <summary>A record as a caller just read it (<see cref="Entity"/> null: there is none), so a write need not read it again.</summary>
-public sealed record UserRead(UserEntity? Entity);
-
 /// <summary>Reads and writes user records. Every update is guarded by the entity's ETag.</summary>
-public sealed class UserStore(TableStore tables, TimeProvider time)
+public sealed class UserStore(TableClients tables, TimeProvider time)
 {
     private readonly Common.KeyedLocks turns = new();
 
@@ -213,55 +190,6 @@ public sealed class UserStore(TableStore tables, TimeProvider time)
                 // Changed (or erased) meanwhile: read again.
             }
         }
-    }
-
-    /// <summary>
-    /// Users of a tenant with this institution or country, a page at a time; the continuation is the
-    /// storage's own, so paging goes as far as there are users.
-    /// </summary>
-    public async Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> QueryAsync(string tenantId, SearchField attribute,
-        string value, string? continuation, int pageSize, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(Table.Users, cancellationToken);
-        // The tenant's 16 partitions form one key range; outbox rows have neither attribute.
-        var (first, last) = (Partitions.All(tenantId).First(), Partitions.All(tenantId).Last());
-        var filter = attribute == SearchField.Country
-            ? TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and Country eq {value}")
-            : TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and Institution eq {value}");
-        await foreach (var page in table.QueryAsync<UserEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
-            .AsPages(continuation, pageSize))
-        {
-            return (page.Values.Select(u => u.ToRecord()).ToList(), page.ContinuationToken);
-        }
-
-        return ([], null);
-    }
-
-    /// <summary>
-    /// Users whose institution starts with <paramref name="prefix"/> (<see cref="InstitutionIndex"/>: a key-range
-    /// read of each partition, then one point read per user found), by institution; the record decides, so a
-    /// row a change left behind for a moment shows nobody. The continuation is opaque.
-    /// </summary>
-    public async Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> FindByInstitutionAsync(string tenantId, string prefix,
-        string? continuation, int pageSize, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(Table.Users, cancellationToken);
-        string? after = null;
-        try
-        {
-            after = continuation is null ? null : System.Text.Encoding.UTF8.GetString(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(continuation));
-        }
-        catch (FormatException)
-        {
-            throw new Common.OnboardingException(Common.ApiError.ParameterInvalid, "The continuation is not one this search gave.");
-        }
-
-        var (found, next) = await InstitutionIndex.FindAsync(table, tenantId, prefix, after, pageSize, cancellationToken);
-        var records = await Task.WhenAll(found.Select(f => ReadAsync(table, UserEntity.PartitionOf(tenantId, f.UserId), f.UserId, cancellationToken)));
-        var users = records.Select((r, i) => (Record: r, Indexed: found[i].Institution))
-            .Where(p => p.Record is not null && p.Record.Institution == p.Indexed)
-            .Select(p => p.Record!.ToRecord()).ToList();
-        return (users, next is null ? null : Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(next));
     }
 
     /// <summary>The stored entity itself, with its ETag, for the purge and erasure.</summary>

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Onboarding.IntegrationTests.Infrastructure;
@@ -38,6 +38,10 @@ public sealed class SelfServiceTests(DevProviderHost host) : IClassFixture<DevPr
         Assert.True(export.GetProperty("email_lookup_entry").GetBoolean());
         Assert.Equal(365, export.GetProperty("retention_days").GetInt32());
         var userId = export.GetProperty("user_id").GetString()!;
+        // dave has no Terrascope link yet: the re-check schedule is stored about him, and exported.
+        Assert.Equal(JsonValueKind.Object, export.GetProperty("partner_recheck").ValueKind);
+        Assert.Equal(1, await CountWhere("partnerrechecks", e => e.PartitionKey.StartsWith("demo~", StringComparison.Ordinal) && e.RowKey == userId));
+        Assert.Equal(1, await CountWhere("emailindex", e => e.PartitionKey.StartsWith("demo~", StringComparison.Ordinal) && e.GetString("UserIds").Contains(userId, StringComparison.Ordinal)));
 
         using var erase = await SendAsync(HttpMethod.Delete, "api/tenants/demo/me", token);
         using var again = await SendAsync(HttpMethod.Delete, "api/tenants/demo/me", token);
@@ -45,9 +49,9 @@ public sealed class SelfServiceTests(DevProviderHost host) : IClassFixture<DevPr
         Assert.Equal(HttpStatusCode.NoContent, erase.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
         Assert.DoesNotContain(await Service.UsersAsync("demo"), u => u.RowKey == userId);
-        Assert.Equal(0, await CountWhere("emailindex", e => e.PartitionKey == "demo" && e.GetString("UserIds").Contains(userId, StringComparison.Ordinal)));
+        Assert.Equal(0, await CountWhere("emailindex", e => e.PartitionKey.StartsWith("demo~", StringComparison.Ordinal) && e.GetString("UserIds").Contains(userId, StringComparison.Ordinal)));
         Assert.Equal(0, await CountWhere("expiries", e => e.PartitionKey.StartsWith("demo_", StringComparison.Ordinal) && e.RowKey.EndsWith(userId, StringComparison.Ordinal)));
-        Assert.Equal(0, await CountWhere("partnerrechecks", e => e.PartitionKey == "demo" && e.RowKey == userId));
+        Assert.Equal(0, await CountWhere("partnerrechecks", e => e.PartitionKey.StartsWith("demo~", StringComparison.Ordinal) && e.RowKey == userId));
         Assert.Contains(await Service.UsersAsync("other"), u => u.Email == "dave.social@gmail.com");
     }
 

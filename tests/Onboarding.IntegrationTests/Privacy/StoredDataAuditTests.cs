@@ -120,7 +120,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
 
     private async Task AssertStorageHoldsOnlyTheAllowedSchema(List<string> secrets)
     {
-        var names = Service.Services.GetRequiredService<TableStore>().AllNames.ToList();
+        var names = Service.Services.GetRequiredService<TableClients>().AllNames.ToList();
         Assert.Equal(AllowedSchema.Keys.Order(), names.Select(n => n[Service.TablePrefix.Length..]).Order());
         var seen = 0;
         foreach (var name in names)

@@ -74,8 +74,8 @@ public sealed class PartnerDownRecheckTests : TestProviderTests
 
         await run;
         Assert.True(Provider.PartnerRequests > requests, "the timer did not ask the partner");
-        var entries = new List<PartnerRecheckEntity>();
-        await foreach (var entry in Service.Table("partnerrechecks").QueryAsync<PartnerRecheckEntity>())
+        var entries = new List<RecheckScheduleEntity>();
+        await foreach (var entry in Service.Table("partnerrechecks").QueryAsync<RecheckScheduleEntity>())
         {
             entries.Add(entry);
         }

@@ -32,6 +32,27 @@ public class CoreLayersTests
         Assert.Empty(wrongWay);
     }
 
+    /// <summary>
+    /// The compiler copies constants into the code that uses them, so the compiled graph cannot see a
+    /// use of another folder's <c>const</c>; the source's <c>using</c> directives can.
+    /// </summary>
+    [Fact]
+    public void NoFolder_ImportsOneAboveIt()
+    {
+        var core = Path.Combine(RepoRoot.Path, "functions", "Onboarding");
+        var wrongWay = (
+            from folder in Layers
+            let dir = Path.Combine(core, folder)
+            where Directory.Exists(dir)
+            from file in Directory.EnumerateFiles(dir, "*.cs", SearchOption.AllDirectories)
+            from line in File.ReadLines(file)
+            where line.StartsWith("using Onboarding.", StringComparison.Ordinal)
+            let used = line["using Onboarding.".Length..].TrimEnd(';').Split('.')[0]
+            where Array.IndexOf(Layers, used) > Array.IndexOf(Layers, folder)
+            select $"{Path.GetRelativePath(core, file)}: {line}").ToList();
+        Assert.Empty(wrongWay);
+    }
+
     [Fact]
     public void TheFoldersOfTheCore_FormNoCycle()
     {

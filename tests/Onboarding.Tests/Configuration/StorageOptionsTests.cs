@@ -66,7 +66,7 @@ public sealed class StorageOptionsTests
 
         // The managed identity credential fetches a token at the first request, and tables are
         // created on first use: resolving the store must touch neither the identity endpoint nor storage.
-        var store = services.GetRequiredService<TableStore>();
+        var store = services.GetRequiredService<TableClients>();
 
         Assert.Equal("t1users", store.NameOf(Table.Users));
         Assert.False(trap.WasContacted);

@@ -40,5 +40,5 @@ public sealed class FunctionCatalogTests
 
     [Fact]
     public void RoutePrefix_ComesFromTheShippedHostJson() =>
-        Assert.Equal("api", LocalFunctionHost.RoutePrefix(Path.Combine(RepoRoot.Path, "host.json")));
+        Assert.Equal("api", Onboarding.Common.Routes.RoutePrefix(Path.Combine(RepoRoot.Path, "host.json")));
 }

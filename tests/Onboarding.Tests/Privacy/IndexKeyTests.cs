@@ -7,7 +7,7 @@ namespace Onboarding.Tests.Privacy;
 
 public sealed class IndexKeyTests
 {
-    private static EmailIndex Index(byte fill) => new(new TableStore(new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), ""),
+    private static EmailIndex Index(byte fill) => new(new TableClients(new Azure.Data.Tables.TableServiceClient("UseDevelopmentStorage=true"), ""),
         Options.Create(new PrivacyOptions { HmacSecret = Convert.ToBase64String(Enumerable.Repeat(fill, 32).ToArray()) }),
         Microsoft.Extensions.Logging.Abstractions.NullLogger<EmailIndex>.Instance);
 

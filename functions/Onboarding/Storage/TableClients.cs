@@ -22,7 +22,7 @@ public enum Table
 /// Hands out table clients, creating each table once per process on first use rather than at
 /// start-up (no network call can fail a cold start) or on every call.
 /// </summary>
-public sealed class TableStore(TableServiceClient service, string prefix)
+public sealed class TableClients(TableServiceClient service, string prefix)
 {
     private readonly ConcurrentDictionary<Table, Lazy<Task<TableClient>>> _tables = new();
 

@@ -1,5 +1,5 @@
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Onboarding.Storage;
 
 namespace Onboarding.Status;
@@ -9,7 +9,7 @@ namespace Onboarding.Status;
 /// user id, row = user id). The re-check timer reads only the due ones of each tenant, a bounded
 /// number per run, the 16 partitions at once.
 /// </summary>
-public sealed class PartnerRecheckEntity : TableRow
+public sealed class RecheckScheduleEntity : TableRow
 {
     public DateTimeOffset DueAt { get; set; }
 
@@ -20,13 +20,13 @@ public sealed class PartnerRecheckEntity : TableRow
     public int Misses { get; set; }
 }
 
-public sealed class PartnerRecheckStore(TableStore tables)
+public sealed class RecheckSchedule(TableClients tables)
 {
     public async Task ScheduleAsync(string tenantId, string userId, DateTimeOffset dueAt, DateTimeOffset until,
         CancellationToken cancellationToken, int misses = 0)
     {
         var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
-        await table.UpsertEntityAsync(new PartnerRecheckEntity
+        await table.UpsertEntityAsync(new RecheckScheduleEntity
         {
             PartitionKey = Partitions.Spread(tenantId, userId),
             RowKey = userId,
@@ -36,22 +36,30 @@ public sealed class PartnerRecheckStore(TableStore tables)
         }, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>The user's schedule, if they have one (a point read in the user's own partition).</summary>
+    public async Task<RecheckScheduleEntity?> FindAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<RecheckScheduleEntity>(Partitions.Spread(tenantId, userId), userId, cancellationToken: cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
     public async Task RemoveAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
         await table.DeleteEntityAsync(Partitions.Spread(tenantId, userId), userId, ETag.All, cancellationToken); // 404 is not an error here
     }
 
-    public async Task<IReadOnlyList<PartnerRecheckEntity>> DueAsync(string tenantId, DateTimeOffset now, int limit,
+    public async Task<IReadOnlyList<RecheckScheduleEntity>> DueAsync(string tenantId, DateTimeOffset now, int limit,
         CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.PartnerRechecks, cancellationToken);
         var each = (limit + Partitions.Buckets - 1) / Partitions.Buckets;
         var parts = await Task.WhenAll(Partitions.All(tenantId).Select(async partition =>
         {
-            var filter = TableClient.CreateQueryFilter<PartnerRecheckEntity>(e => e.PartitionKey == partition && e.DueAt <= now);
-            var due = new List<PartnerRecheckEntity>();
-            await foreach (var entity in table.QueryAsync<PartnerRecheckEntity>(filter, maxPerPage: each, cancellationToken: cancellationToken))
+            var filter = TableClient.CreateQueryFilter<RecheckScheduleEntity>(e => e.PartitionKey == partition && e.DueAt <= now);
+            var due = new List<RecheckScheduleEntity>();
+            await foreach (var entity in table.QueryAsync<RecheckScheduleEntity>(filter, maxPerPage: each, cancellationToken: cancellationToken))
             {
                 due.Add(entity);
                 if (due.Count >= each)

@@ -1,12 +1,37 @@
-namespace Onboarding.Pages;
+using System.Text.Json;
+
+namespace Onboarding.Common;
 
 /// <summary>
-/// The addresses of the service's own pages, for links and redirects: one place for every path.
-/// The prefix is host.json's <c>extensions.http.routePrefix</c> ("api").
+/// The service's own addresses, for links, redirects, cookie paths and the redirect URI registered
+/// at the provider: one place for every path. The prefix is host.json's
+/// <c>extensions.http.routePrefix</c>, read from the host.json the app ships beside its assemblies.
 /// </summary>
 public static class Routes
 {
-    public const string Prefix = "/api";
+    /// <summary>"/api" with the shipped host.json; "" when host.json sets an empty prefix.</summary>
+    public static string Prefix { get; } = PrefixOf(RoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json")));
+
+    /// <summary>The <c>extensions.http.routePrefix</c> of a host.json; "api" when unset or absent, as in Azure.</summary>
+    public static string RoutePrefix(string hostJsonPath)
+    {
+        if (!File.Exists(hostJsonPath))
+        {
+            return "api";
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(hostJsonPath));
+        return document.RootElement.TryGetProperty("extensions", out var extensions)
+            && extensions.TryGetProperty("http", out var http)
+            && http.TryGetProperty("routePrefix", out var prefix)
+            ? (prefix.GetString() ?? "").Trim('/')
+            : "api";
+    }
+
+    private static string PrefixOf(string routePrefix) => routePrefix.Length == 0 ? "" : "/" + routePrefix;
+
+    /// <summary>A file of the service's own assets (the stylesheet).</summary>
+    public static string Asset(string name) => $"{Prefix}/assets/{Uri.EscapeDataString(name)}";
 
     public static string Tenant(string tenantId, string path = "") =>
         $"{Prefix}/tenants/{Uri.EscapeDataString(tenantId)}{(path.Length == 0 ? "" : "/" + path)}";
@@ -39,10 +64,10 @@ public static class Routes
 
     public static string SignedOut(string tenantId) => Tenant(tenantId, "signed-out");
 
-    /// <summary>The tenant id of a path under <c>/api/tenants/{tenant}/</c>, or null.</summary>
+    /// <summary>The tenant id of a path under <c>{Prefix}/tenants/{tenant}/</c>, or null.</summary>
     public static string? TenantOf(string? path)
     {
-        const string root = Prefix + "/tenants/";
+        var root = Prefix + "/tenants/";
         if (path is null || !path.StartsWith(root, StringComparison.Ordinal))
         {
             return null;
