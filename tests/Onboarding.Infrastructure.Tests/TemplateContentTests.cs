@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Onboarding.Infrastructure.Tests;
 
 /// <summary>What the deployment creates and the settings the service reads, as the README promises them.</summary>

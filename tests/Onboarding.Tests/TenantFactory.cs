@@ -1,4 +1,3 @@
-using Onboarding.Status;
 using Onboarding.Tenants;
 
 namespace Onboarding.Tests;

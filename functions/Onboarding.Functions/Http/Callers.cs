@@ -111,21 +111,32 @@ public sealed partial class Callers(
             : await staff.AuthenticateAnyAsync(tenant, authorization, cookie, cancellationToken);
     }
 
-    /// <summary>A form of the staff page: it must carry the staff session's anti-forgery token.</summary>
+    /// <summary>
+    /// A form of the staff page, checked before anything else is done for it: the form, when it
+    /// carries the anti-forgery token of the staff session that came with it; null when no staff
+    /// session of this tenant came (the page asks them to sign in). Then the member, as for the page.
+    /// </summary>
     /// <remarks>The staff page's forms take the session only, never a bearer token: a bearer token is
     /// never sent by a browser on its own, so scripts use the support API, where no form exists to
     /// forge. The Lax session cookie does come with a POST from a sibling site (same-site), which is
-    /// why the form must also carry the token only the page could have put in it.</remarks>
-    public async Task<IFormCollection> StaffFormAsync(HttpRequest request, StaffMember member, CancellationToken cancellationToken)
+    /// why the form must also carry the token only the page could have put in it — checked before the
+    /// session's access token goes to the provider, so a forged form costs nothing but its reading.</remarks>
+    public async Task<(StaffMember Member, IFormCollection Form)?> StaffFormAsync(HttpRequest request, string tenant,
+        CancellationToken cancellationToken)
     {
-        var form = await Forms.ReadAsync(request, cancellationToken);
-        if (member.Session is not { } session || !staffSessions.IsValidAntiForgeryToken(session, form[Routes.AntiForgeryField]))
+        if (staffSessions.Read(cookies.ReadStaff(request, tenant)) is not { } session || session.TenantId != tenant)
         {
-            LogForgedForm(member.Tenant.Id, "staff");
+            return null;
+        }
+
+        var form = await Forms.ReadAsync(request, cancellationToken);
+        if (!staffSessions.IsValidAntiForgeryToken(session, form[Routes.AntiForgeryField]))
+        {
+            LogForgedForm(tenant, "staff");
             throw new OnboardingException(ApiError.ParameterInvalid, "This form came from another page. Nothing was done.");
         }
 
-        return form;
+        return await StaffPageAsync(request, tenant, StaffPageAccess.StaffPage, cancellationToken) is { } member ? (member, form) : null;
     }
 
     /// <summary>The deployment-wide operator (a bearer token of the operators' tenant with their entitlement).</summary>

@@ -61,7 +61,9 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
 
     /// <summary>A form of the staff page: the sign-in page when not signed in as staff here, else the form, with the session's anti-forgery token.</summary>
     public Task<IResult> ForStaffForm(HttpRequest request, string tenant, Func<StaffMember, IFormCollection, CancellationToken, Task<IResult>> work) =>
-        ForStaffPage(request, tenant, StaffPageAccess.StaffPage, async (member, ct) => await work(member, await callers.StaffFormAsync(request, member, ct), ct));
+        Run(request, async ct => await callers.StaffFormAsync(request, tenant, ct) is ({ } member, { } form)
+            ? await work(member, form, ct)
+            : await StaffSignInAsync(tenant, StaffPageAccess.StaffPage.SignInTitle));
 
     /// <summary>The deployment-wide operator.</summary>
     public Task<IResult> ForOperator(HttpRequest request, Func<CancellationToken, Task<IResult>> work) =>
@@ -108,6 +110,8 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
                 limits.CountRefusal(request, bearerTenant);
             }
 
+            // Only a tenant the service knows is named: the path is the caller's, and could hold anything.
+            LogRefused(tenants.Find(Routes.TenantOf(request.Path.Value))?.Id ?? "(none)", request.Method, e.Error.Code, e.Error.Status);
             return await FailureAsync(request, e.Error, e.Detail);
         }
         catch (Exception e) when (Onboarding.Storage.StorageFaults.Describe(e) is { } fault)
@@ -172,6 +176,10 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
             ? $"/{string.Join('/', segments[..(tenantIndex + 1)].Select(Uri.EscapeDataString))}/login{(staffPage ? "?for=staff" : "")}"
             : null;
     }
+
+    /// <summary>Every refusal, by its code (the services log the finer reason where they decide it); never the path's ids or the detail.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request refused in tenant {Tenant}: {Method} answered {Status} {Code}")]
+    private partial void LogRefused(string tenant, string method, string code, int status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed handling {Path}: status {Status}, code {ErrorCode}; answered 503")]
     private partial void LogStorageFault(PathString path, int status, string errorCode);

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Functions.Http;
-using Onboarding.Functions.Staff;
 using Onboarding.Staff;
 using Onboarding.Tenants;
 using Onboarding.Uptake;

@@ -4,7 +4,6 @@ using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.SignIn;
 using Onboarding.Staff;
-using Onboarding.Users;
 
 namespace Onboarding.Functions.SignIn;
 

@@ -1,5 +1,4 @@
 using Onboarding.Common;
-using Onboarding.Functions.Http;
 using Onboarding.Pages.Layout;
 using Onboarding.Staff;
 using Onboarding.Tenants;

@@ -1,6 +1,4 @@
-using Azure.Data.Tables;
 using Onboarding.Status;
-using Onboarding.Storage;
 using Onboarding.Tenants;
 using Onboarding.Users;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure.Data.Tables;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Onboarding.Common;

@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.Extensions.Logging;
 using Onboarding.Tenants;
 using Onboarding.Users;

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Azure;
 using Onboarding.Storage;
 

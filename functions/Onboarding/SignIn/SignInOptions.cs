@@ -17,16 +17,13 @@ public sealed class SignInOptions : IValidatableObject
     [Required]
     public string TenantsFile { get; set; } = "";
 
-    /// <summary>How long a started login may wait for its callback.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "00:30:00")]
+    /// <summary>How long a started login may wait for its callback (1 to 30 minutes).</summary>
     public TimeSpan LoginAttemptLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Allowed clock difference with the identity provider for <c>iat</c>, <c>exp</c>, <c>nbf</c>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    /// <summary>Allowed clock difference with the identity provider for <c>iat</c>, <c>exp</c>, <c>nbf</c> (at most 10 minutes).</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long discovery documents and key sets are cached before a routine refresh.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    /// <summary>How long discovery documents and key sets are cached before a routine refresh (1 minute to a day).</summary>
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Userinfo calls per second that bearer tokens of one tenant may cause (tokens not seen or refused before).</summary>
@@ -40,8 +37,24 @@ public sealed class SignInOptions : IValidatableObject
     /// <summary>Cookies are Secure unless the service runs on plain-http loopback (local runs).</summary>
     public bool SecureCookies => PublicBaseUrl is not { IsAbsoluteUri: true, Scheme: "http" };
 
+    /// <remarks>The time spans are checked here, not with <c>[Range(typeof(TimeSpan), …)]</c>: that
+    /// attribute converts its bounds lazily and not thread-safely, so hosts validating their options at
+    /// the same moment (tests start many) could fail with an InvalidCastException.</remarks>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var (name, value, min, max) in new[]
+        {
+            (nameof(LoginAttemptLifetime), LoginAttemptLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30)),
+            (nameof(ClockSkew), ClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+            (nameof(MetadataRefreshInterval), MetadataRefreshInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1)),
+        })
+        {
+            if (value < min || value > max)
+            {
+                yield return new ValidationResult($"Onboarding:{name} must be between {min:c} and {max:c}.", [name]);
+            }
+        }
+
         if (PublicBaseUrl is { } url && !(url.IsAbsoluteUri
             && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))))
         {

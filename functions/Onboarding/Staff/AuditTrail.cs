@@ -1,6 +1,6 @@
 using System.Globalization;
-using Azure.Data.Tables;
 using Azure;
+using Azure.Data.Tables;
 using Onboarding.Common;
 using Onboarding.Storage;
 

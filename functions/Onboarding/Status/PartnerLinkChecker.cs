@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using Duende.IdentityModel.Client;
 using Microsoft.Extensions.Caching.Memory;

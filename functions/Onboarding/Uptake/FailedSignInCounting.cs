@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Azure.Data.Tables;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Onboarding.Storage;
 

@@ -1,5 +1,5 @@
-using Azure.Data.Tables;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Onboarding.Storage;
 using Onboarding.Tenants;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Data.Tables;
-using Onboarding.Common;
 using Onboarding.Storage;
 using Onboarding.Tenants;
 

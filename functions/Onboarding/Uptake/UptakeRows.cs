@@ -1,6 +1,4 @@
 using System.Globalization;
-using Azure.Data.Tables;
-
 using Onboarding.Storage;
 
 namespace Onboarding.Uptake;

@@ -1,5 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Privacy;

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Privacy;
-using Onboarding.Storage;
 using Onboarding.Tenants;
 using Onboarding.Users;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Azure.Data.Tables;
 using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Onboarding.IntegrationTests.Infrastructure;

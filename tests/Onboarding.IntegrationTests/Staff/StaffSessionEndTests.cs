@@ -63,6 +63,26 @@ public sealed partial class StaffSessionEndTests : TestProviderTests
     }
 
     [Fact]
+    public async Task ForgedStaffForm_IsRefusedBeforeTheSessionGoesToTheProvider()
+    {
+        using var browser = await SignInAsStaffAsync();
+        // The session's token is no longer good: a check at the provider would end the session (401).
+        Provider.RevokedTokens.Add("at-" + Provider.Subject);
+        _clock.Advance(BearerMaxCache + TimeSpan.FromSeconds(1));
+
+        using var forged = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(Service.BaseUrl, "api/tenants/rp/staff"))
+        {
+            Content = new FormUrlEncodedContent([new("csrf", "forged"), new("user", "someone"), new("action", "recheck")]),
+        });
+
+        // Refused for what it is, a form from another page, without asking the provider anything.
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("This form came from another page", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Form (staff) in tenant rp refused", Service.Logs.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("Staff session in tenant rp ended", Service.Logs.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignOut_RevokesTheToken_ACopiedCookieStopsWorking_AtOnce()
     {
         using var browser = await SignInAsStaffAsync();

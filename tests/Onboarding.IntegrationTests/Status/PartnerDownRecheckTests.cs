@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
 using Onboarding.IntegrationTests.Infrastructure;
 using Onboarding.Status;

@@ -1,4 +1,3 @@
-using Mono.Cecil.Cil;
 using Mono.Cecil;
 
 namespace Onboarding.Tests.Architecture;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Onboarding.Functions;
 using Onboarding.LocalHost;
 

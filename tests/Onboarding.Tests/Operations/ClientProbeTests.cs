@@ -1,4 +1,3 @@
-using Onboarding.Operations;
 using static Onboarding.Operations.TenantChecker;
 
 namespace Onboarding.Tests.Operations;

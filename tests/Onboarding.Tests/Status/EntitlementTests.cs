@@ -1,5 +1,5 @@
-using FsCheck.Fluent;
 using FsCheck;
+using FsCheck.Fluent;
 using Onboarding.Tenants;
 
 namespace Onboarding.Tests.Status;
