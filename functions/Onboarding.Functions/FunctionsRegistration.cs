@@ -19,7 +19,7 @@ public static class FunctionsRegistration
         services.AddSingleton<BrowserCookies>();
         services.AddSingleton<ResponseHeaders>();
         services.AddSingleton<Users.PersonPages>();
-        services.AddSingleton<Staff.StaffGate>();
+        services.AddSingleton<Staff.LookUpOrigin>();
         services.AddSingleton<Staff.StaffFrames>();
         services.AddSingleton<Staff.StaffPageViews>();
         services.AddSingleton<Staff.StaffPageActions>();

@@ -51,7 +51,7 @@ public sealed partial class Callers(
     SelfAuthenticator people,
     BearerAuthenticator bearer,
     StaffAuthenticator staff,
-    StaffGate gate,
+    LookUpOrigin origin,
     DeploymentOperators operators,
     UserSessions sessions,
     StaffSessions staffSessions,
@@ -85,13 +85,34 @@ public sealed partial class Callers(
         return (person, form);
     }
 
-    /// <summary>Staff with <paramref name="right"/>: bearer token, or the staff session (a look-up with the session only from the service's own pages).</summary>
-    public Task<StaffMember> StaffAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken) =>
-        gate.AllowAsync(request, tenant, right, cancellationToken);
+    /// <summary>
+    /// Staff with <paramref name="right"/>: a bearer token, or the staff session. A look-up
+    /// (<see cref="StaffRight.LookUpUsers"/>) with the session alone must come from the service's own
+    /// pages, as on the staff page; scripts use a bearer token.
+    /// </summary>
+    public async Task<StaffMember> StaffAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken)
+    {
+        var member = await staff.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), cookies.ReadStaff(request, tenant), right,
+            cancellationToken);
+        if (right == StaffRight.LookUpUsers && member.Session is { } session && !origin.IsFromOwnPages(request, session, "support API"))
+        {
+            throw new OnboardingException(ApiError.PermissionsInsufficient,
+                "A look-up with the staff session runs only from the staff page; scripts use a bearer token.");
+        }
 
-    /// <summary>Staff with <paramref name="right"/> for a change through the support API: the bearer token only.</summary>
+        return member;
+    }
+
+    /// <summary>
+    /// Staff with <paramref name="right"/> for a change through the support API (re-check, erase): the
+    /// bearer token only. The staff cookie is ignored here, so another site's form cannot act with it;
+    /// the staff page changes things through its own forms, with an anti-forgery token.
+    /// </summary>
     public Task<StaffMember> StaffChangeAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken) =>
-        gate.AllowChangeAsync(request, tenant, right, cancellationToken);
+        string.IsNullOrEmpty(request.Headers.Authorization)
+            ? throw new OnboardingException(ApiError.AuthenticationRequired,
+                "Changes through the support API need a bearer token; the staff page has its own forms.")
+            : staff.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), null, right, cancellationToken);
 
     /// <summary>
     /// The staff member a staff page is for, or null when the browser brings no staff session of this

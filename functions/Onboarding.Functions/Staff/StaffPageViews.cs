@@ -12,7 +12,7 @@ namespace Onboarding.Functions.Staff;
 /// support view (search form, results, a user, the erase confirmation).
 /// </summary>
 /// <remarks>A GET that looks someone up (and so writes an audit entry) runs only when it comes from
-/// the service's own pages (<see cref="StaffGate.IsFromOwnPages"/>): the Lax staff cookie also comes
+/// the service's own pages (<see cref="LookUpOrigin.IsFromOwnPages"/>): the Lax staff cookie also comes
 /// with a link followed from another site. Otherwise the page shows the search form and says why
 /// nothing was searched.</remarks>
 public sealed class StaffPageViews(
@@ -20,7 +20,7 @@ public sealed class StaffPageViews(
     StaffSessions sessions,
     SupportService support,
     AuditLines audit,
-    StaffGate gate,
+    LookUpOrigin origin,
     TimeProvider time,
     PageRenderer pages,
     StaffFrames frames)
@@ -67,7 +67,7 @@ public sealed class StaffPageViews(
             return;
         }
 
-        if (!gate.IsFromOwnPages(request, session, lookUp))
+        if (!origin.IsFromOwnPages(request, session, lookUp))
         {
             view[nameof(StaffPage.LookUpRefused)] = true;
             return;

@@ -17,7 +17,7 @@ public enum SearchField
 /// partitions) and by institution prefix (the institution index). Point reads by id and email are
 /// the store's and the email index's.
 /// </summary>
-public sealed class UserSearch(TableClients tables)
+public sealed class UserSearch(TableClients tables, UserStore users)
 {
     /// <summary>
     /// Users of a tenant with this institution or country, a page at a time; the continuation is the
@@ -61,16 +61,10 @@ public sealed class UserSearch(TableClients tables)
         }
 
         var (found, next) = await InstitutionIndex.FindAsync(table, tenantId, prefix, after, pageSize, cancellationToken);
-        var records = await Task.WhenAll(found.Select(f => ReadAsync(table, tenantId, f.UserId, cancellationToken)));
-        var users = records.Select((r, i) => (Record: r, Indexed: found[i].Institution))
+        var records = await Task.WhenAll(found.Select(f => users.FindEntityAsync(tenantId, f.UserId, cancellationToken)));
+        var shown = records.Select((r, i) => (Record: r, Indexed: found[i].Institution))
             .Where(p => p.Record is not null && p.Record.Institution == p.Indexed)
             .Select(p => p.Record!.ToRecord()).ToList();
-        return (users, next is null ? null : Base64UrlEncoder.Encode(next));
-    }
-
-    private static async Task<UserEntity?> ReadAsync(TableClient table, string tenantId, string userId, CancellationToken cancellationToken)
-    {
-        var found = await table.GetEntityIfExistsAsync<UserEntity>(UserEntity.PartitionOf(tenantId, userId), userId, cancellationToken: cancellationToken);
-        return found.HasValue ? found.Value : null;
+        return (shown, next is null ? null : Base64UrlEncoder.Encode(next));
     }
 }

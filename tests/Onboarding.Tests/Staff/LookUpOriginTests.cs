@@ -21,13 +21,13 @@ public sealed class LookUpOriginTests
     [InlineData("same-origin")]
     [InlineData("none")]
     public void SameOriginOrTyped_Runs_WithoutAskingForTheToken(string site) =>
-        Assert.Null(StaffGate.RefusalOf(site, () => throw new InvalidOperationException("the token is not needed")));
+        Assert.Null(LookUpOrigin.RefusalOf(site, () => throw new InvalidOperationException("the token is not needed")));
 
     [Theory]
     [InlineData("cross-site")]
     [InlineData("same-site")]
     public void FromAnotherSite_Refused_EvenWithAValidToken(string site) =>
-        Assert.Equal($"Sec-Fetch-Site is {site}", StaffGate.RefusalOf(site, () => true));
+        Assert.Equal($"Sec-Fetch-Site is {site}", LookUpOrigin.RefusalOf(site, () => true));
 
     [Theory]
     [InlineData("Same-Origin")]
@@ -35,15 +35,15 @@ public sealed class LookUpOriginTests
     [InlineData("")]
     public void AnUnknownValue_Refused_WithoutEchoingIt(string site)
     {
-        var reason = StaffGate.RefusalOf(site, () => true);
+        var reason = LookUpOrigin.RefusalOf(site, () => true);
         Assert.Equal("Sec-Fetch-Site has an unknown value", reason);
     }
 
     [Fact]
     public void NoFetchMetadata_OnlyWithAValidLinkToken()
     {
-        Assert.Null(StaffGate.RefusalOf(null, () => true));
-        Assert.Equal("no Sec-Fetch-Site and no valid link token", StaffGate.RefusalOf(null, () => false));
+        Assert.Null(LookUpOrigin.RefusalOf(null, () => true));
+        Assert.Equal("no Sec-Fetch-Site and no valid link token", LookUpOrigin.RefusalOf(null, () => false));
     }
 
     [Fact]

@@ -7,40 +7,14 @@ using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Staff;
 
-/// <summary>Reads a request's credentials (bearer header or staff cookie) for the staff authenticator.</summary>
-public sealed partial class StaffGate(StaffAuthenticator authenticator, StaffSessions sessions, BrowserCookies cookies,
-    ILogger<StaffGate> logger)
+/// <summary>
+/// Whether a GET that looks someone up with the staff session (and so writes an audit entry) came
+/// from the service's own pages, not from a link on another site.
+/// </summary>
+public sealed partial class LookUpOrigin(StaffSessions sessions, ILogger<LookUpOrigin> logger)
 {
     /// <summary>The query parameter of the staff page's own look-up links and search form (see <see cref="RefusalOf"/>).</summary>
     public const string LinkTokenParameter = Routes.StaffLinkToken;
-
-    /// <summary>
-    /// Bearer or staff cookie. A look-up (<see cref="StaffRight.LookUpUsers"/>) with the cookie alone
-    /// must come from the service's own pages, as on the staff page; scripts use a bearer token.
-    /// </summary>
-    public async Task<StaffMember> AllowAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken)
-    {
-        var staff = await authenticator.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), cookies.ReadStaff(request, tenant), right,
-            cancellationToken);
-        if (right == StaffRight.LookUpUsers && staff.Session is { } session && !IsFromOwnPages(request, session, "support API"))
-        {
-            throw new Common.OnboardingException(Common.ApiError.PermissionsInsufficient,
-                "A look-up with the staff session runs only from the staff page; scripts use a bearer token.");
-        }
-
-        return staff;
-    }
-
-    /// <summary>
-    /// For the support API's changes (re-check, erase): the bearer token only. The staff cookie is
-    /// ignored here, so another site's form cannot act with it (before, only SameSite stood in the
-    /// way); the staff page changes things through its own forms, with an anti-forgery token.
-    /// </summary>
-    public Task<StaffMember> AllowChangeAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken) =>
-        string.IsNullOrEmpty(request.Headers.Authorization)
-            ? throw new Common.OnboardingException(Common.ApiError.AuthenticationRequired,
-                "Changes through the support API need a bearer token; the staff page has its own forms.")
-            : authenticator.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), null, right, cancellationToken);
 
     /// <summary>
     /// Whether a GET that runs an audited look-up with the staff session came from the service's own
