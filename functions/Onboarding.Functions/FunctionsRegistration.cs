@@ -17,6 +17,8 @@ public static class FunctionsRegistration
         services.AddSingleton<ClientRateLimits>();
         services.AddSingleton<HttpResponder>();
         services.AddSingleton<BrowserCookies>();
+        services.AddSingleton<PageFrames>();
+        services.AddSingleton<ErrorPages>();
         services.AddSingleton<ResponseHeaders>();
         services.AddSingleton<Users.PersonPages>();
         services.AddSingleton<Staff.LookUpOrigin>();

@@ -52,6 +52,15 @@ public sealed class BrowserCookies(IOptions<SignInOptions> options, TimeProvider
     public void WriteStaff(HttpResponse response, StaffSession session) =>
         Write(response, "staff", session.TenantId, session.Value, session.ExpiresAt - time.GetUtcNow());
 
+    /// <summary>The language the person picked with the pages' switch (not per tenant: a person reads every platform in it).</summary>
+    public string? ReadLanguage(HttpRequest request) => request.Cookies[LanguageName];
+
+    /// <summary>A preference, nothing personal: kept a year.</summary>
+    public void WriteLanguage(HttpResponse response, string language) =>
+        response.Cookies.Append(LanguageName, language, Options(TimeSpan.FromDays(365)));
+
+    private string LanguageName => $"{(Secure ? "__Host-" : "")}onboarding-lang";
+
     /// <summary>Ends both sessions of this tenant in this browser.</summary>
     public void ClearSessions(HttpResponse response, string tenantId)
     {

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Onboarding.Common;
-using Onboarding.Pages.Errors;
-using Onboarding.Pages.Layout;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Tenants;
@@ -16,8 +14,8 @@ namespace Onboarding.Functions.Http;
 /// </summary>
 /// <remarks>Functions enter through the method that says who may call them; the caller is resolved here
 /// (<see cref="Callers"/>), before the function's own work, and handed to it.</remarks>
-public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tenants, ResponseHeaders headers, ClientRateLimits limits,
-    Callers callers, ILogger<HttpResponder> logger)
+public sealed partial class HttpResponder(PageRenderer pages, ErrorPages errorPages, TenantCatalog tenants, ResponseHeaders headers,
+    ClientRateLimits limits, BrowserCookies cookies, Callers callers, ILogger<HttpResponder> logger)
 {
     private const int RetryAfterSeconds = 30;
     private const int RetryAfterLimitedSeconds = 10;
@@ -80,7 +78,7 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
     private Task<IResult> StaffSignInAsync(string tenant, string title)
     {
         var displayName = tenants.Get(tenant).DisplayName;
-        return pages.PageAsync<Pages.Staff.StaffSignIn>(200, new PageFrame(title, displayName), new()
+        return pages.PageAsync<Pages.Staff.StaffSignIn>(200, PageFrames.Staff(title, displayName), new()
         {
             [nameof(Pages.Staff.StaffSignIn.TenantId)] = tenant,
             [nameof(Pages.Staff.StaffSignIn.DisplayName)] = displayName,
@@ -90,6 +88,12 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
     private async Task<IResult> RunAsync(HttpRequest request, Func<Task<IResult>> work)
     {
         headers.Apply(request);
+        // The language switch's pick is kept for the next pages (the page itself reads it from the query).
+        if (PageFrames.PickedLanguage(request) is { } language)
+        {
+            cookies.WriteLanguage(request.HttpContext.Response, language);
+        }
+
         // A client that keeps sending refused bearer tokens is stopped before another is validated.
         var bearerTenant = request.Headers.Authorization.Count > 0 ? Routes.TenantOf(request.Path.Value) : null;
         try
@@ -112,7 +116,7 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
 
             // Only a tenant the service knows is named: the path is the caller's, and could hold anything.
             LogRefused(tenants.Find(Routes.TenantOf(request.Path.Value))?.Id ?? "(none)", request.Method, e.Error.Code, e.Error.Status);
-            return await FailureAsync(request, e.Error, e.Detail);
+            return await FailureAsync(request, e.Error, e.Detail, e.ReturnTo);
         }
         catch (Exception e) when (Onboarding.Storage.StorageFaults.Describe(e) is { } fault)
         {
@@ -126,26 +130,24 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
         }
     }
 
-    public async Task<IResult> FailureAsync(HttpRequest request, ApiError error, string detail)
+    /// <param name="returnTo">Where the person was going (the page's links keep it, once checked again).</param>
+    public async Task<IResult> FailureAsync(HttpRequest request, ApiError error, string detail, string? returnTo = null)
     {
         var response = request.HttpContext.Response;
-        if (error.Status == StatusCodes.Status503ServiceUnavailable)
+        var retryAfter = error.Status switch
         {
-            response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        else if (error.Status == StatusCodes.Status429TooManyRequests)
+            StatusCodes.Status503ServiceUnavailable => RetryAfterSeconds,
+            StatusCodes.Status429TooManyRequests => RetryAfterLimitedSeconds,
+            _ => (int?)null,
+        };
+        if (retryAfter is { } seconds)
         {
-            response.Headers.RetryAfter = RetryAfterLimitedSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (Negotiation.PrefersHtml(request))
         {
-            return await pages.PageAsync<ErrorContent>(error.Status, new PageFrame(error.Title, TenantName(request), "error"), new()
-            {
-                [nameof(ErrorContent.Error)] = error,
-                [nameof(ErrorContent.Detail)] = detail,
-                [nameof(ErrorContent.RetryUrl)] = StartAgainLink(request, error),
-            });
+            return await errorPages.PageAsync(request, error, detail, returnTo, retryAfter is { } wait ? TimeSpan.FromSeconds(wait) : null);
         }
 
         return TypedResults.Json(new ProblemBody(
@@ -155,26 +157,6 @@ public sealed partial class HttpResponder(PageRenderer pages, TenantCatalog tena
             Detail: detail,
             Code: error.Code,
             Message: detail), ApiJson.Options, "application/problem+json", error.Status);
-    }
-
-    /// <summary>The display name of the tenant the path names, when there is one by that id.</summary>
-    private string? TenantName(HttpRequest request) => tenants.Find(Routes.TenantOf(request.Path.Value))?.DisplayName;
-
-    /// <summary>Where a person can try again: the tenant's login, for failures a new attempt can fix.</summary>
-    private static string? StartAgainLink(HttpRequest request, ApiError error)
-    {
-        var segments = request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        var tenantIndex = Array.IndexOf(segments, "tenants") + 1;
-        // Staff pages sign in again as staff; a missing right is not fixed by signing in again.
-        if (error == ApiError.PermissionsInsufficient)
-        {
-            return null;
-        }
-
-        var staffPage = segments.Contains("staff") || segments.Contains("reports") || segments.Contains("support");
-        return error.Status is >= 400 and < 500 && error != ApiError.TenantNotFound && tenantIndex > 0 && tenantIndex < segments.Length
-            ? $"/{string.Join('/', segments[..(tenantIndex + 1)].Select(Uri.EscapeDataString))}/login{(staffPage ? "?for=staff" : "")}"
-            : null;
     }
 
     /// <summary>Every refusal, by its code (the services log the finer reason where they decide it); never the path's ids or the detail.</summary>

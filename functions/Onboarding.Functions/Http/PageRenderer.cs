@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Onboarding.Pages.Layout;
+using Onboarding.Pages.Texts;
 
 namespace Onboarding.Functions.Http;
 
@@ -17,7 +18,7 @@ public sealed class PageRenderer(IServiceProvider services, ILoggerFactory logge
     public async Task<IResult> PageAsync<TContent>(int status, PageFrame frame, Dictionary<string, object?>? parameters = null)
         where TContent : IComponent
     {
-        RenderFragment content = builder =>
+        RenderFragment page = builder =>
         {
             builder.OpenComponent<TContent>(0);
             foreach (var (name, value) in parameters ?? [])
@@ -25,6 +26,15 @@ public sealed class PageRenderer(IServiceProvider services, ILoggerFactory logge
                 builder.AddComponentParameter(1, name, value);
             }
 
+            builder.CloseComponent();
+        };
+        // Every component of the page speaks the frame's language (its [CascadingParameter] PageTexts).
+        RenderFragment content = builder =>
+        {
+            builder.OpenComponent<CascadingValue<PageTexts>>(0);
+            builder.AddComponentParameter(1, nameof(CascadingValue<PageTexts>.Value), frame.Texts);
+            builder.AddComponentParameter(2, nameof(CascadingValue<PageTexts>.IsFixed), true);
+            builder.AddComponentParameter(3, nameof(CascadingValue<PageTexts>.ChildContent), page);
             builder.CloseComponent();
         };
         var html = await RenderAsync<SiteLayout>(new Dictionary<string, object?>

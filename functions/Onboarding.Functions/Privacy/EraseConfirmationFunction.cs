@@ -3,7 +3,6 @@ using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Functions.Users;
-using Onboarding.Pages.Layout;
 using Onboarding.Pages.Privacy;
 using Onboarding.Privacy;
 using Onboarding.Users;
@@ -11,7 +10,7 @@ using Onboarding.Users;
 namespace Onboarding.Functions.Privacy;
 
 public sealed class EraseConfirmationFunction(SelfService self, UserSessions sessions, BrowserCookies cookies, PageRenderer pages,
-    PersonPages personPages, HttpResponder responder)
+    PageFrames frames, PersonPages personPages, HttpResponder responder)
 {
     private const string Refusal = "The confirmation was missing or came from another page. Nothing was erased.";
 
@@ -24,20 +23,21 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "tenants/{tenant}/me/erase")] HttpRequest request,
         string tenant) =>
         HttpMethods.IsGet(request.Method)
-            ? responder.ForPerson(request, tenant, PersonProof.Session, ConfirmAsync)
-            : responder.ForPersonForm(request, tenant, Refusal, (person, form, ct) => EraseAsync(request.HttpContext.Response, person, form, ct));
+            ? responder.ForPerson(request, tenant, PersonProof.Session, (person, ct) => ConfirmAsync(request, person, ct))
+            : responder.ForPersonForm(request, tenant, Refusal, (person, form, ct) => EraseAsync(request, person, form, ct));
 
-    private async Task<IResult> ConfirmAsync(PersonCaller person, CancellationToken cancellationToken)
+    private async Task<IResult> ConfirmAsync(HttpRequest request, PersonCaller person, CancellationToken cancellationToken)
     {
         var email = (await self.StatusAsync(person, cancellationToken))?.User.Email;
-        return await pages.PageAsync<EraseConfirmation>(200, personPages.Frame("Erase your data", person, email), new()
+        return await pages.PageAsync<EraseConfirmation>(200, personPages.Frame(request, "erase.title", person, email, PersonPages.DataPage), new()
         {
             [nameof(EraseConfirmation.TenantId)] = person.Tenant.Id,
+            [nameof(EraseConfirmation.TenantName)] = person.Tenant.DisplayName,
             [nameof(EraseConfirmation.AntiForgeryToken)] = sessions.AntiForgeryToken(person.Session!),
         });
     }
 
-    private async Task<IResult> EraseAsync(HttpResponse response, PersonCaller person, IFormCollection form, CancellationToken cancellationToken)
+    private async Task<IResult> EraseAsync(HttpRequest request, PersonCaller person, IFormCollection form, CancellationToken cancellationToken)
     {
         if (form["confirm"] != "yes")
         {
@@ -45,10 +45,11 @@ public sealed class EraseConfirmationFunction(SelfService self, UserSessions ses
         }
 
         await self.EraseAsync(person, cancellationToken);
-        cookies.ClearSessions(response, person.Tenant.Id);
-        return await pages.PageAsync<Erased>(200, new PageFrame("Your data is erased", person.Tenant.DisplayName), new()
+        cookies.ClearSessions(request.HttpContext.Response, person.Tenant.Id);
+        return await pages.PageAsync<Erased>(200, frames.Person(request, "erase.doneTitle", person.Tenant), new()
         {
             [nameof(Erased.TenantName)] = person.Tenant.DisplayName,
+            [nameof(Erased.Login)] = Routes.Login(person.Tenant.Id),
         });
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.SignIn;
 
@@ -10,7 +11,8 @@ public sealed class LoginFunction(LoginStarter starter, BrowserCookies cookies, 
     /// <summary>
     /// The platform sends people here; answers with a redirect to the tenant's provider.
     /// <c>return_to</c>: where to go afterwards; <c>login_hint</c>; <c>for=staff</c>: the staff page;
-    /// <c>prompt=login</c>: "use another account" (the provider asks who is signing in).
+    /// <c>prompt=select_account</c> or <c>prompt=login</c>: "use another account" (the provider asks who
+    /// is signing in: its account choice where it offers one, else its login form).
     /// </summary>
     [Function("Login")]
     public Task<IResult> Run(
@@ -21,7 +23,7 @@ public sealed class LoginFunction(LoginStarter starter, BrowserCookies cookies, 
             var q = request.Query;
             limits.Take(request, tenant, q["for"] == LoginStarter.StaffPurpose ? LimitedAction.StaffLogin : LimitedAction.Login);
             var start = await starter.StartAsync(tenant,
-                new LoginRequest(q["return_to"], q["login_hint"], q["for"], SwitchAccount: q["prompt"] == "login"),
+                new LoginRequest(q["return_to"], q["login_hint"], q["for"], SwitchAccount: (string?)q["prompt"] is "login" or Routes.SwitchAccountPrompt),
                 cookies.ReadLogin(request, tenant), ct);
             cookies.WriteLogin(request.HttpContext.Response, tenant, start.Cookie);
             return TypedResults.Redirect(start.AuthorizeUrl);

@@ -40,7 +40,7 @@ public sealed class SignOutFunction(StaffAuthenticator staffAuthenticator, Provi
         });
 }
 
-public sealed class SignedOutFunction(Onboarding.Tenants.TenantCatalog tenants, PageRenderer pages, HttpResponder responder)
+public sealed class SignedOutFunction(Onboarding.Tenants.TenantCatalog tenants, PageRenderer pages, PageFrames frames, HttpResponder responder)
 {
     /// <summary>Where the provider sends the browser back after its own sign-out (the registered post_logout_redirect_uri).</summary>
     [Function("SignedOut")]
@@ -50,10 +50,11 @@ public sealed class SignedOutFunction(Onboarding.Tenants.TenantCatalog tenants, 
         responder.Run(request, _ =>
         {
             var found = tenants.Get(tenant);
-            return pages.PageAsync<Pages.SignIn.SignedOut>(200, new Pages.Layout.PageFrame("Signed out", found.DisplayName), new()
+            return pages.PageAsync<Pages.SignIn.SignedOut>(200, frames.Person(request, "signedOut.title", found), new()
             {
                 [nameof(Pages.SignIn.SignedOut.TenantName)] = found.DisplayName,
                 [nameof(Pages.SignIn.SignedOut.Login)] = Routes.Login(found.Id),
+                [nameof(Pages.SignIn.SignedOut.SwitchAccount)] = Routes.Login(found.Id, null, switchAccount: true),
             });
         });
 }

@@ -8,7 +8,7 @@ namespace Onboarding.Functions.Staff;
 /// <summary>The layout of staff pages: who is signed in, navigation by role, sign-out.</summary>
 public sealed class StaffFrames(StaffSessions sessions)
 {
-    public PageFrame For(string title, StaffMember staff, string? mainClass = null) => new(title, staff.Tenant.DisplayName, mainClass)
+    public PageFrame For(string title, StaffMember staff, string? mainClass = null) => new(Pages.Texts.PageTexts.English, title, staff.Tenant.DisplayName, mainClass)
     {
         SignedInAs = "staff: " + string.Join(", ", staff.Roles.Order()).ToLowerInvariant(),
         Navigation = Navigation(staff),

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Onboarding.Common;
 using Onboarding.Staff;
+using Onboarding.Status;
 using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Staff;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Onboarding.Functions.Http;
 using Onboarding.Pages.Staff;
 using Onboarding.Staff;
+using Onboarding.Status;
 using Onboarding.Tenants;
 using Onboarding.Users;
 

@@ -4,6 +4,7 @@ using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Privacy;
 using Onboarding.SignIn;
+using Onboarding.Status;
 using Onboarding.Tenants;
 using Onboarding.Users;
 
@@ -29,9 +30,17 @@ public sealed class MeFunction(MeService me, SelfService self, PersonPages pages
         // The return address comes back from the callback's redirect: checked again, as at /login.
         var continueTo = ReturnToPolicy.Check(person.Tenant, request.Query["return_to"]);
         var recorded = await self.StatusAsync(person, cancellationToken)
-            ?? throw new OnboardingException(ApiError.AuthenticationRequired, "There is no record of you here any more. Sign in again.");
+            ?? throw new OnboardingException(ApiError.UserNotFound, "There is no record of you here any more. Sign in again.");
         return Negotiation.WantsJson(request)
             ? TypedResults.Json(UserBody.From(person.Tenant.Id, recorded), ApiJson.Options)
-            : await pages.StatusAsync(person, recorded, continueTo);
+            : await pages.StatusAsync(request, person, recorded, continueTo, CheckOf(request.Query, person.Tenant));
     }
+
+    /// <summary>What the "Check again" just done found, as its redirect carries it (step ids and states only).</summary>
+    private static CheckShown? CheckOf(IQueryCollection query, Tenant tenant) => query["checked"].ToString() switch
+    {
+        "1" => new CheckShown(StepChanges.Read(query["changed"], tenant), TooSoon: false),
+        "wait" => new CheckShown(null, TooSoon: true),
+        _ => null,
+    };
 }

@@ -97,4 +97,10 @@ public sealed class OnboardingException : Exception
 
     /// <summary>Safe to show the caller: never holds tokens, codes or personal data.</summary>
     public string Detail { get; }
+
+    /// <summary>
+    /// Where the person was going when this happened (a sign-in's checked <c>return_to</c>, known only
+    /// from the attempt at the callback), so that the page's "Sign in again" and "Continue" keep it.
+    /// </summary>
+    public string? ReturnTo { get; set; }
 }

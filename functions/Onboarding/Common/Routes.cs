@@ -38,6 +38,24 @@ public static class Routes
 
     public static string Login(string tenantId) => Tenant(tenantId, "login");
 
+    /// <summary>The login with what the person is doing kept: where to go afterwards, and "use another account".</summary>
+    /// <param name="returnTo">An address already checked against the tenant's origins (the login checks it again).</param>
+    public static string Login(string tenantId, string? returnTo, bool switchAccount = false) =>
+        Login(tenantId) + Query(("prompt", switchAccount ? SwitchAccountPrompt : null), ("return_to", returnTo));
+
+    /// <summary>What the pages' "Use another account" asks <c>/login</c> for; the login sends the provider what it supports.</summary>
+    public const string SwitchAccountPrompt = "select_account";
+
+    /// <summary>The person's status page, keeping where they came from.</summary>
+    public static string Me(string tenantId, string? returnTo) => Me(tenantId) + Query(("return_to", returnTo));
+
+    /// <summary>A query string of the parameters that have a value ("" when none has).</summary>
+    public static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var present = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return present.Count == 0 ? "" : "?" + string.Join('&', present);
+    }
+
     public static string Me(string tenantId) => Tenant(tenantId, "me");
 
     public static string Staff(string tenantId) => Tenant(tenantId, "staff");

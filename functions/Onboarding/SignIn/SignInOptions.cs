@@ -34,6 +34,19 @@ public sealed class SignInOptions : IValidatableObject
     [Range(1, 100_000)]
     public int BearerChecksBurst { get; set; } = 100;
 
+    /// <summary>
+    /// Where people get help when no platform is known (the unknown-platform page) or a tenant names
+    /// none: an https page or a mailto: address; null shows no help link.
+    /// </summary>
+    public string? SupportUrl { get; set; }
+
+    /// <summary>
+    /// For how long the provider's last answer (or failure) on the sign-in path stands for its health:
+    /// after that, <c>/login</c> asks the provider's discovery document once before sending anyone
+    /// there (0 to 5 minutes; 0 asks every time).
+    /// </summary>
+    public TimeSpan ProviderHealthFreshness { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Cookies are Secure unless the service runs on plain-http loopback (local runs).</summary>
     public bool SecureCookies => PublicBaseUrl is not { IsAbsoluteUri: true, Scheme: "http" };
 
@@ -47,6 +60,7 @@ public sealed class SignInOptions : IValidatableObject
             (nameof(LoginAttemptLifetime), LoginAttemptLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30)),
             (nameof(ClockSkew), ClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             (nameof(MetadataRefreshInterval), MetadataRefreshInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1)),
+            (nameof(ProviderHealthFreshness), ProviderHealthFreshness, TimeSpan.Zero, TimeSpan.FromMinutes(5)),
         })
         {
             if (value < min || value > max)
@@ -61,7 +75,16 @@ public sealed class SignInOptions : IValidatableObject
             yield return new ValidationResult(
                 "Onboarding:PublicBaseUrl must be an absolute https URL (http only on loopback).", [nameof(PublicBaseUrl)]);
         }
+
+        if (SupportUrl is { } support && !IsSupportAddress(support))
+        {
+            yield return new ValidationResult("Onboarding:SupportUrl must be an absolute https URL or a mailto: address.", [nameof(SupportUrl)]);
+        }
     }
+
+    private static bool IsSupportAddress(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback) || (uri.Scheme == Uri.UriSchemeMailto && value.Contains('@', StringComparison.Ordinal)));
 
     public string CallbackUri(string tenantId) => TenantUri(tenantId, "callback");
 

@@ -36,6 +36,9 @@ public sealed class Tenant
     /// <summary>Where a person who is ready goes on to use the platform (the status page links there).</summary>
     public string? PlatformUrl { get; init; }
 
+    /// <summary>Where the platform's people get help (https or mailto:), shown on the person's pages; null: the deployment's, if any.</summary>
+    public string? SupportUrl { get; init; }
+
     /// <summary>
     /// True to send everyone straight back to <c>return_to</c> after sign-in, ready or not. False
     /// (the default): a person who is not ready sees their status page first, with a link on.

@@ -24,6 +24,9 @@ public sealed record TenantDocument
     /// <summary>Where a ready person goes on to use the platform, e.g. https://editor.openeo.cloud.</summary>
     public string? PlatformUrl { get; init; }
 
+    /// <summary>Where the platform's people get help: an https page or a mailto: address, shown on every person's page.</summary>
+    public string? SupportUrl { get; init; }
+
     /// <summary>Send everyone straight back to return_to after sign-in (default false: status page first unless ready).</summary>
     public bool? ReturnStraightBack { get; init; }
     public string? UserKeyClaim { get; init; }

@@ -115,6 +115,12 @@ public static partial class TenantFile
             ? value!
             : throw new TenantConfigurationException($"{at}: must be an absolute https URL (http only on loopback).");
 
+    /// <summary>A help address people may follow: an https page (http on loopback) or a mailto: address.</summary>
+    internal static string SupportAddress(string value, string at) =>
+        IsSecureOrLoopback(value, out _) || (Uri.TryCreate(value, UriKind.Absolute, out var mail) && mail.Scheme == Uri.UriSchemeMailto && value.Contains('@', StringComparison.Ordinal))
+            ? value
+            : throw new TenantConfigurationException($"{at}: must be an absolute https URL or a mailto: address.");
+
     private static string Required(string? value, string at) =>
         string.IsNullOrWhiteSpace(value) ? throw new TenantConfigurationException($"{at}: is required.") : value;
 

@@ -158,6 +158,7 @@ public static partial class TenantFile
             AllowedReturnOrigins = origins,
             UserKeyClaim = userKeyClaim,
             PlatformUrl = d.PlatformUrl is null ? null : AbsoluteHttps(d.PlatformUrl, $"{at}.platformUrl"),
+            SupportUrl = d.SupportUrl is null ? null : SupportAddress(d.SupportUrl, $"{at}.supportUrl"),
             ReturnStraightBack = d.ReturnStraightBack ?? false,
             CountryClaim = string.IsNullOrWhiteSpace(d.CountryClaim) ? null : d.CountryClaim,
             InstitutionCountries = ValidateInstitutionCountries(d.InstitutionCountries, $"{at}.institutionCountries"),

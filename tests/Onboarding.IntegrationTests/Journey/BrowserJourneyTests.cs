@@ -129,7 +129,7 @@ public sealed partial class BrowserJourneyTests(DevProviderHost host) : IClassFi
 
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("href=\"/api/tenants/demo/login\"", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/api/tenants/demo/login?prompt=login\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/api/tenants/demo/login?prompt=select_account\"", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class JourneyBrowserTests(DevProviderHost host) : IClassFixture<De
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task StatusPage_At390PixelsWide_NeedsNoSidewaysScrolling_AndErrorPagesOfferSignInAgain()
+    public async Task StatusPage_At390PixelsWide_NeedsNoSidewaysScrolling_AndASpentSignInOffersContinue()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var context = await _chromium.NewContextAsync(ct);
@@ -78,9 +78,16 @@ public sealed class JourneyBrowserTests(DevProviderHost host) : IClassFixture<De
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
             "the status page scrolls sideways at 390 px");
 
-        // A callback that was already used: a page that says what to do, with a button to do it.
+        // A callback that was already used, while dave is still signed in: he just continues.
         await page.GotoAsync(new Uri(Service.BaseUrl, "api/tenants/demo/callback?state=used&code=x").AbsoluteUri);
-        await Expect(page.Locator("main")).ToContainTextAsync("Please sign in again");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You are already signed in");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Continue" })).ToHaveAttributeAsync("href", "/api/tenants/demo/me");
+        await Axe.AssertNoViolationsAsync(page);
+
+        // Signed out, the same link offers a new sign-in.
+        await context.ClearCookiesAsync();
+        await page.GotoAsync(new Uri(Service.BaseUrl, "api/tenants/demo/callback?state=used&code=x").AbsoluteUri);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("This sign-in link was already used");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in again" })).ToHaveAttributeAsync("href", "/api/tenants/demo/login");
         await Axe.AssertNoViolationsAsync(page);
         Assert.Empty(cspViolations);
@@ -96,7 +103,7 @@ public sealed class JourneyBrowserTests(DevProviderHost host) : IClassFixture<De
     {
         var membership = page.Locator(".steps li[data-step=membership]");
         await Expect(membership).ToHaveClassAsync(new Regex(@"\baction-required\b"));
-        await Expect(membership.GetByRole(AriaRole.Link, new() { Name = "Enrol now" }))
+        await Expect(membership.GetByRole(AriaRole.Link, new() { Name = "Join vo.openeo.cloud" }))
             .ToHaveAttributeAsync("href", "https://aai.egi.eu/auth/realms/id/account/#/enroll?groupPath=/vo.openeo.cloud");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Continue to Platform demo" })).ToHaveAttributeAsync("href", back);
         await Expect(page.Locator("header")).ToContainTextAsync("bob@uni-bonn.de");

@@ -48,7 +48,7 @@ public sealed class PageMarkupTests(DevProviderHost host) : IClassFixture<DevPro
         Assert.Contains("<link rel=\"stylesheet\" href=\"/api/assets/site.css\">", html, StringComparison.Ordinal);
         Assert.Contains("<p class=\"site-name\">Platform demo</p>", html, StringComparison.Ordinal);
         AssertNoInlineStyleOrScript(html);
-        Assert.Contains("the option on Terrascope&#x27;s login page that lets you sign in with your research login", html, StringComparison.Ordinal);
+        Assert.Contains("this links your Terrascope account to your research login", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,13 +63,17 @@ public sealed class SelfServiceTests(DevProviderHost host) : IClassFixture<DevPr
         {
             var html = await page.Content.ReadAsStringAsync();
             Assert.Contains("href=\"/api/tenants/demo/me/data\"", html, StringComparison.Ordinal);
-            Assert.Contains("href=\"/api/tenants/demo/me/erase\"", html, StringComparison.Ordinal);
         }
 
+        // "Your data" is a page: what is kept, the download and the erase action.
         using (var data = await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/demo/me/data")))
         {
             Assert.Equal(HttpStatusCode.OK, data.StatusCode);
-            Assert.Contains("olivia@openeo.cloud", await data.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal("text/html", data.Content.Headers.ContentType?.MediaType);
+            var html = await data.Content.ReadAsStringAsync();
+            Assert.Contains("olivia@openeo.cloud", html, StringComparison.Ordinal);
+            Assert.Contains("href=\"/api/tenants/demo/me/erase\"", html, StringComparison.Ordinal);
+            Assert.Contains("href=\"/api/tenants/demo/me/data?format=json\"", html, StringComparison.Ordinal);
         }
 
         using var confirm = await browser.GetAsync(new Uri(Service.BaseUrl, "api/tenants/demo/me/erase"));

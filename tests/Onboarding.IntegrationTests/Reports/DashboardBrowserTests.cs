@@ -309,7 +309,8 @@ public sealed class DashboardAccessTests(DevProviderHost host) : IClassFixture<D
             Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
             Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
             var html = await page.Content.ReadAsStringAsync(ct);
-            Assert.Contains("<code>PermissionsInsufficient</code>", html, StringComparison.Ordinal);
+            Assert.Contains("You may not open this page", html, StringComparison.Ordinal);
+            Assert.Contains("Reference for support: PermissionsInsufficient", html, StringComparison.Ordinal);
             Assert.DoesNotContain("<svg", html, StringComparison.Ordinal);
             Assert.DoesNotContain("Uptake", html, StringComparison.Ordinal);
         }

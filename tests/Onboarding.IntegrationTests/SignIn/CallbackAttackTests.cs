@@ -112,7 +112,7 @@ public sealed class CallbackAttackTests(DevProviderHost host) : IClassFixture<De
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("cancelled or refused", html, StringComparison.Ordinal);
+        Assert.Contains("The sign-in was cancelled", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/api/tenants/demo/login\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
         Assert.Equal(before, await Service.CountAsync("users"));

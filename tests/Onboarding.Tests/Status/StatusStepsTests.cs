@@ -55,10 +55,10 @@ public sealed class StatusStepsTests
 
         Assert.Equal([new StepChange("terrascope", StepState.ActionRequired, StepState.Done)], StatusSteps.Changes(before, after));
         Assert.Empty(StatusSteps.Changes(after, after));
-        var written = Onboarding.Staff.StepChanges.Write(StatusSteps.Changes(before, after));
+        var written = StepChanges.Write(StatusSteps.Changes(before, after));
         Assert.Equal("terrascope:ActionRequired:Done", written);
-        Assert.Equal(StatusSteps.Changes(before, after), Onboarding.Staff.StepChanges.Read(written, Tenant));
-        Assert.Empty(Onboarding.Staff.StepChanges.Read("other:Pending:Done,terrascope:Bogus:Done,terrascope:7:Done,,x", Tenant));
+        Assert.Equal(StatusSteps.Changes(before, after), StepChanges.Read(written, Tenant));
+        Assert.Empty(StepChanges.Read("other:Pending:Done,terrascope:Bogus:Done,terrascope:7:Done,,x", Tenant));
     }
 
     [Fact]

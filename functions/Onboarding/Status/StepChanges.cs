@@ -1,8 +1,7 @@
-using Onboarding.Status;
 using Onboarding.Tenants;
 using Onboarding.Users;
 
-namespace Onboarding.Staff;
+namespace Onboarding.Status;
 
 /// <summary>
 /// A re-check's changes carried through the page's redirect (post/redirect/get) as
