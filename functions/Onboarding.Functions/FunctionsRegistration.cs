@@ -21,6 +21,7 @@ public static class FunctionsRegistration
         services.AddSingleton<ErrorPages>();
         services.AddSingleton<ResponseHeaders>();
         services.AddSingleton<Users.PersonPages>();
+        services.AddSingleton<Users.CheckAgainRedirects>();
         services.AddSingleton<Staff.LookUpOrigin>();
         services.AddSingleton<Staff.StaffFrames>();
         services.AddSingleton<Staff.StaffPageViews>();

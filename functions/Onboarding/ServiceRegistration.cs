@@ -108,6 +108,8 @@ public static class ServiceRegistration
         services.AddSingleton<DataExport>();
         services.AddSingleton<UserSessions>();
         services.AddSingleton<SelfService>();
+        services.AddSingleton<CheckLimits>();
+        services.AddSingleton<StatusCheck>();
         services.AddSingleton<SelfAuthenticator>();
         services.AddSingleton<StaffSessions>();
         services.AddSingleton<StaffAuthenticator>();

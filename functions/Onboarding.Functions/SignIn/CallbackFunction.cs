@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
+using Onboarding.Functions.Users;
 using Onboarding.SignIn;
 using Onboarding.Staff;
 using Onboarding.Users;
@@ -9,7 +10,7 @@ using Onboarding.Users;
 namespace Onboarding.Functions.SignIn;
 
 public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessions, StaffSessions staffSessions,
-    BrowserCookies cookies, HttpResponder responder)
+    CheckAgainRedirects checks, BrowserCookies cookies, HttpResponder responder)
 {
     /// <summary>The redirect URI registered at the provider.</summary>
     [Function("Callback")]
@@ -22,7 +23,12 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
             var result = await handler.HandleAsync(tenant,
                 new CallbackParameters(query["code"], query["state"], query["iss"], query["error"]),
                 cookies.ReadLogin(request, tenant), ct);
-            return result.Staff is { } staff ? StaffSession(request, tenant, staff) : PersonSession(request, result);
+            return result switch
+            {
+                { Staff: { } staff } => StaffSession(request, tenant, staff),
+                { NeedsInteraction: true } => await checks.ToProviderAsync(request, result.Tenant, result.ReturnTo?.AbsoluteUri, silent: false, ct),
+                _ => PersonSession(request, result),
+            };
         });
 
     /// <summary>Signed in for the staff page: a staff session if they have a staff role here.</summary>
@@ -40,6 +46,6 @@ public sealed class CallbackFunction(CallbackHandler handler, UserSessions sessi
     private IResult PersonSession(HttpRequest request, SignInResult result)
     {
         cookies.WriteSession(request.HttpContext.Response, sessions.Issue(result.Tenant.Id, result.UserId));
-        return SignInResponses.For(request, result);
+        return result.Check ? CheckAgainRedirects.Checked(request, result) : SignInResponses.For(request, result);
     }
 }

@@ -45,7 +45,7 @@ public sealed class PersonPages(PageRenderer pages, PageFrames frames, UserSessi
             [nameof(MyStatus.Now)] = time.GetUtcNow(),
             [nameof(MyStatus.ContinueTo)] = continueTo,
             [nameof(MyStatus.CheckAgain)] = caller.Session is { } session
-                ? new PersonForm(Routes.Me(caller.Tenant.Id) + "/check", sessions.AntiForgeryToken(session))
+                ? new PersonForm(Routes.CheckAgain(caller.Tenant.Id), sessions.AntiForgeryToken(session))
                 : null,
             [nameof(MyStatus.Checked)] = check?.Changes,
             [nameof(MyStatus.CheckWait)] = check?.TooSoon ?? false,

@@ -49,6 +49,16 @@ public static class Routes
     /// <summary>The person's status page, keeping where they came from.</summary>
     public static string Me(string tenantId, string? returnTo) => Me(tenantId) + Query(("return_to", returnTo));
 
+    /// <summary>
+    /// The status page after a "Check again": <c>checked=1</c> with the changes
+    /// (<c>step:before:after</c>, ids and state names only), or <c>checked=wait</c> when it came too soon.
+    /// </summary>
+    public static string MeChecked(string tenantId, string? changes, bool tooSoon, string? returnTo) =>
+        Me(tenantId) + Query(("checked", tooSoon ? "wait" : "1"), ("changed", tooSoon ? null : changes), ("return_to", returnTo));
+
+    /// <summary>The form the status page's "Check again" posts to.</summary>
+    public static string CheckAgain(string tenantId) => Tenant(tenantId, "me/check");
+
     /// <summary>A query string of the parameters that have a value ("" when none has).</summary>
     public static string Query(params (string Name, string? Value)[] parameters)
     {

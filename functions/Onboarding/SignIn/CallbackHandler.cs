@@ -18,6 +18,15 @@ public sealed record CallbackParameters(string? Code, string? State, string? Iss
 public sealed record SignInResult(Tenant Tenant, RecordedSignIn? Recorded, Uri? ReturnTo, StaffSignIn? Staff = null)
 {
     public string UserId => Recorded?.User.UserId ?? Staff!.ActorId;
+
+    /// <summary>The status page's "Check again": the person sees what changed.</summary>
+    public bool Check { get; init; }
+
+    /// <summary>
+    /// A silent "Check again" the provider could not answer without the person (<c>login_required</c>
+    /// and the like): not a failure; the check goes on as a normal sign-in. Nothing was recorded.
+    /// </summary>
+    public bool NeedsInteraction { get; init; }
 }
 
 /// <summary>
@@ -51,9 +60,16 @@ public sealed partial class CallbackHandler(
         string? loginCookie, CancellationToken cancellationToken)
     {
         var tenant = tenants.Get(tenantId);
+        var browser = bindings.Read(loginCookie);
         try
         {
-            var result = await CompleteAsync(tenant, callback, bindings.Read(loginCookie), cancellationToken);
+            var result = await CompleteAsync(tenant, callback, browser, cancellationToken);
+            if (result.NeedsInteraction)
+            {
+                LogCheckNeedsInteraction(tenant.Id, Sanitize(callback.Error!));
+                return result;
+            }
+
             var userRef = pseudonyms.LogReference(result.UserId);
             LogSignIn(tenant.Id, userRef, result.Recorded?.FirstSignIn ?? false);
             return result;
@@ -63,6 +79,8 @@ public sealed partial class CallbackHandler(
             // The inner exception carries only our own words (never provider bodies or tokens).
             LogSignInFailed(tenant.Id, e.Error.Code, e.InnerException?.Message ?? e.Detail);
             failures.Count(tenant.Id, e.Error.Code);
+            // The page's "Sign in again" keeps where the person was going, when the state says so.
+            e.ReturnTo ??= attempts.Unseal(tenant.Id, callback.State)?.ReturnTo;
             throw;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -79,7 +97,9 @@ public sealed partial class CallbackHandler(
     {
         if (callback.Error is not null)
         {
-            throw Fail(ApiError.SignInRefused, $"provider error '{Sanitize(callback.Error)}'");
+            return SilentCheckAnswered(tenant, callback, browser) is { } silent
+                ? new SignInResult(tenant, null, silent.ReturnTo is null ? null : new Uri(silent.ReturnTo)) { NeedsInteraction = true }
+                : throw Fail(ApiError.SignInRefused, $"provider error '{Sanitize(callback.Error)}'");
         }
 
         if (string.IsNullOrEmpty(callback.State))
@@ -145,9 +165,24 @@ public sealed partial class CallbackHandler(
                     tokens.AccessToken!, AccessTokenExpiry(tenant, tokens, now)));
         }
 
-        var recorded = await recorder.RecordAsync(tenant, profile, claims, SignInChannel.Callback, cancellationToken, early);
-        return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo));
+        var check = LoginStarter.IsCheck(attempt.Purpose);
+        var recorded = await recorder.RecordAsync(tenant, profile, claims, check ? SignInChannel.Check : SignInChannel.Callback, cancellationToken, early);
+        return new SignInResult(tenant, recorded, attempt.ReturnTo is null ? null : new Uri(attempt.ReturnTo)) { Check = check };
     }
+
+    /// <summary>
+    /// The attempt of a silent "Check again" (<c>prompt=none</c>) that the provider answered with one of
+    /// OIDC Core §3.1.2.6's "the person is needed" errors, in the browser that started it and in time;
+    /// null for any other error, which is a refused sign-in. The state is not consumed: the answer
+    /// carries no code, and a replay could only start a sign-in in the browser that started it.
+    /// </summary>
+    private LoginAttempt? SilentCheckAnswered(Tenant tenant, CallbackParameters callback, BrowserBinding? browser) =>
+        callback.Error is "login_required" or "interaction_required" or "consent_required" or "account_selection_required"
+        && attempts.Unseal(tenant.Id, callback.State) is { Purpose: LoginStarter.CheckPurpose } attempt
+        && browser is not null && Secrets.FixedTimeEquals(Secrets.Sha256(browser.Value), attempt.BrowserBinding)
+        && time.GetUtcNow().ToUnixTimeSeconds() <= attempt.ExpiresAtUnix
+            ? attempt
+            : null;
 
     /// <summary>When the access token expires: <c>expires_in</c> when the provider says, else the tenant's configured lifetime.</summary>
     private static DateTimeOffset AccessTokenExpiry(Tenant tenant, Duende.IdentityModel.Client.TokenResponse tokens, DateTimeOffset now) =>
@@ -188,6 +223,10 @@ public sealed partial class CallbackHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign-in succeeded: tenant {Tenant}, user {UserRef}, first {FirstSignIn}")]
     private partial void LogSignIn(string tenant, string userRef, bool firstSignIn);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "A silent check of tenant {Tenant} needs the person at the provider ({Error}): going on as a normal sign-in")]
+    private partial void LogCheckNeedsInteraction(string tenant, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in failed: tenant {Tenant}, {Code}: {Reason}")]
     private partial void LogSignInFailed(string tenant, string code, string reason);

@@ -28,6 +28,12 @@ public enum SignInChannel
 {
     Callback,
     Bearer,
+
+    /// <summary>
+    /// Through the callback, for the status page's "Check again": the partners are asked afresh, and
+    /// it counts as a sign-in once a day at most (as a bearer token's use), so checks do not swell the uptake.
+    /// </summary>
+    Check,
 }
 
 /// <summary>
@@ -70,7 +76,7 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
             ? null
             : status.ReadMembership(tenant, ProfileMapper.Strings(claims, "eduperson_entitlement"));
         var storedRead = early?.UserId == profile.UserId ? early.Read : users.FindEntityAsync(tenant.Id, profile.UserId, cancellationToken);
-        var partnersRead = status.ObservePartnersAsync(tenant, profile.Subject, fresh: false, cancellationToken);
+        var partnersRead = status.ObservePartnersAsync(tenant, profile.Subject, fresh: channel == SignInChannel.Check, cancellationToken);
         await Task.WhenAll(storedRead, partnersRead);
         var stored = await storedRead;
         var observed = new StatusObservation(membership, await partnersRead);
@@ -112,13 +118,13 @@ public sealed partial class SignInRecorder(UserStore users, StatusService status
                     force: entryLife is not null && entryLife != life, ct) ?? entryLife,
             (before, after, counted) => counted ? uptake.SignIn(tenant, before, after) : uptake.StatusChanged(tenant, before!.Status, after));
         var (user, previous, counted) = await users.RecordSignInAsync(tenant.Id, profile, aliasKey,
-            (current, now) => StatusSteps.Merge(tenant, current, observed, now), expiresAt, oncePerDay: bearer, effects, new UserRead(stored),
+            (current, now) => StatusSteps.Merge(tenant, current, observed, now), expiresAt, oncePerDay: channel != SignInChannel.Callback, effects, new UserRead(stored),
             cancellationToken);
 
         await AfterRecordAsync(tenant, user, previous, counted, cancellationToken);
         var described = StatusSteps.Describe(tenant, user.Status, user.FirstSignInAt);
-        LogSignIn(tenant.Id, pseudonyms.LogReference(user.UserId), bearer ? "bearer" : "callback", previous is null, counted, described.Ready);
-        return new RecordedSignIn(user, previous is null, described);
+        LogSignIn(tenant.Id, pseudonyms.LogReference(user.UserId), channel.ToString().ToLowerInvariant(), previous is null, counted, described.Ready);
+        return new RecordedSignIn(user, previous is null, described) { Before = previous?.Status };
     }
 
     /// <summary>After the commit point: entries the record no longer needs, and the partner re-check schedule; a fault here does not undo the sign-in.</summary>

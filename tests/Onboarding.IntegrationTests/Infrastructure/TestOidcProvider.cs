@@ -146,6 +146,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
     /// <summary>The <c>eduperson_entitlement</c> values userinfo gives the current subject.</summary>
     public string[] Entitlements { get; set; } = [];
 
+    /// <summary>The error a silent authorization request (<c>prompt=none</c>) gets, as a provider without a session answers (<c>login_required</c>); null: a code.</summary>
+    public string? SilentError { get; set; }
+
+    /// <summary>The <c>prompt</c> of every authorization request, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Prompts { get; } = new();
+
     // What the service sent, for assertions.
     public IQueryCollection? LastAuthorizeQuery { get; private set; }
     public string? LastTokenAuthorization { get; private set; }
@@ -176,6 +182,8 @@ public sealed class TestOidcProvider : IAsyncDisposable
         Subject = "subject-" + Guid.NewGuid().ToString("N")[..8];
         SubjectFromLoginHint = false;
         Entitlements = [];
+        SilentError = null;
+        Prompts.Clear();
         OffersRevocation = true;
         EmailVerified = null;
         UserInfoDelay = TimeSpan.Zero;
@@ -251,6 +259,12 @@ public sealed class TestOidcProvider : IAsyncDisposable
         app.MapGet("/rp/authorize", (HttpRequest request) =>
         {
             LastAuthorizeQuery = request.Query;
+            Prompts.Enqueue(request.Query["prompt"].ToString());
+            if (SilentError is not null && request.Query["prompt"] == "none")
+            {
+                return Results.Redirect($"{request.Query["redirect_uri"]}?error={SilentError}&state={Uri.EscapeDataString(request.Query["state"]!)}");
+            }
+
             var code = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
             _codes[code] = new PendingCode(request.Query["nonce"]!, request.Query["code_challenge"]!, request.Query["redirect_uri"]!,
                 SubjectFromLoginHint && request.Query["login_hint"] is { Count: 1 } hint ? hint.ToString() : Subject);
