@@ -42,23 +42,38 @@ public static class ServiceRegistration
         // same provider host go on.
         foreach (var name in new[] { ProviderMetadata.HttpClientName, ProviderMetadata.BearerHttpClientName })
         {
-            services.AddHttpClient(name, http => http.DefaultRequestHeaders.UserAgent.ParseAdd("openeo-onboarding/1.0"))
+            var client = services.AddHttpClient(name, http => http.DefaultRequestHeaders.UserAgent.ParseAdd("openeo-onboarding/1.0"));
+            client
                 .AddStandardResilienceHandler(resilience =>
                 {
                     resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
                     resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
                     resilience.Retry.MaxRetryAttempts = 2;
                     resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                    // An authorization code is single-use: a retried POST to the token endpoint would
-                    // only ever fail, and could hide the first answer.
-                    resilience.Retry.DisableForUnsafeHttpMethods();
                     // Only the provider's own failures count (timeouts, refused connections, 5xx):
                     // never a 4xx or a 429 that garbage we forwarded provoked.
                     resilience.Retry.ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsProviderFailure(args.Outcome));
+                    // An authorization code is single-use: a retried POST to the token endpoint would
+                    // only ever fail, and could hide the first answer. After ShouldHandle, which this wraps
+                    // (set the other way round, it was replaced, and a 503 from the token endpoint was retried).
+                    resilience.Retry.DisableForUnsafeHttpMethods();
                     resilience.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsProviderFailure(args.Outcome));
                 })
                 .SelectPipelineBy(_ => ProviderFailures.PipelineKey);
+            if (name == ProviderMetadata.HttpClientName)
+            {
+                // Inside the pipeline: each attempt's outcome on the sign-in path is what /login knows of the provider.
+                client.AddHttpMessageHandler<ProviderHealthHandler>();
+            }
         }
+
+        services.AddHttpClient(ProviderHealth.ProbeHttpClientName, http =>
+        {
+            http.DefaultRequestHeaders.UserAgent.ParseAdd("openeo-onboarding/1.0");
+            http.Timeout = ProviderHealth.ProbeTimeout;
+        });
+        services.AddSingleton<ProviderHealth>();
+        services.AddTransient<ProviderHealthHandler>();
 
         services.AddSingleton<ProviderMetadata>();
         services.AddSingleton<ProviderClient>();

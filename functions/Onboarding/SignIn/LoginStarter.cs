@@ -26,6 +26,7 @@ public sealed record LoginStart(string AuthorizeUrl, string Cookie);
 public sealed class LoginStarter(
     TenantCatalog tenants,
     ProviderMetadata metadata,
+    ProviderHealth health,
     SealedAttempts attempts,
     BrowserBindings bindings,
     TimeProvider time,
@@ -79,6 +80,8 @@ public sealed class LoginStarter(
     {
         var returnUri = ReturnToPolicy.Check(tenant, returnTo);
         var provider = await metadata.GetAsync(tenant, cancellationToken);
+        // The discovery document may be hours old: send no one to a provider that stopped answering.
+        await health.EnsureReachableAsync(tenant, cancellationToken);
 
         // One binding per browser, kept across attempts so two tabs signing in at once both work.
         var browserBinding = bindings.Read(existingCookie)?.Value ?? Secrets.Random();

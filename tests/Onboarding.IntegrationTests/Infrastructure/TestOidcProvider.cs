@@ -47,6 +47,8 @@ public sealed class TestOidcProvider : IAsyncDisposable
         Reset();
     }
 
+    private bool _stopped;
+
     public string Issuer { get; }
 
     public string BaseUrl => Issuer[..Issuer.LastIndexOf('/')];
@@ -424,9 +426,19 @@ public sealed class TestOidcProvider : IAsyncDisposable
         return jwk;
     }
 
+    /// <summary>Stops answering: connections to it are refused from now on, as with a provider that is down.</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
     }
 
