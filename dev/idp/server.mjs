@@ -308,6 +308,31 @@ function loginPage(r, uid, details) {
 <form method="post" action="${esc(action)}/abort"><button class="cancel" type="submit">Cancel</button></form>`);
 }
 
+// Interactions finished in this process, by uid, with the authorization request that started them
+// (10 minutes, as the client's own attempt). The browser's Back from the client's page after a
+// sign-in lands on the interaction's address again: instead of a dead "Sign-in expired" page, the
+// request is sent again, without prompt, and with the person still signed in here it goes straight
+// back to the client, whose page for a spent sign-in offers "Continue" (as Keycloak's "already
+// logged in" page offers "Back to application").
+const finished = new Map();
+const FINISHED_FOR_MS = 10 * 60 * 1000;
+
+function remember(r, details) {
+  const now = Date.now();
+  for (const [uid, f] of finished) if (f.until < now) finished.delete(uid);
+  const { prompt: _prompt, max_age: _maxAge, ...params } = details.params;
+  finished.set(details.uid, { realm: r.realm, params, until: now + FINISHED_FOR_MS });
+}
+
+function resend(r, uid, res) {
+  const f = finished.get(uid);
+  if (!f || f.realm !== r.realm || f.until < Date.now()) return false;
+  const query = new URLSearchParams(Object.entries(f.params).filter(([, v]) => typeof v === 'string'));
+  res.writeHead(303, { Location: `${r.issuer}/protocol/openid-connect/auth?${query}`, 'Cache-Control': 'no-store' });
+  res.end();
+  return true;
+}
+
 async function interaction(r, path, req, res) {
   const m = /^\/interaction\/([\w-]+)(\/login|\/abort)?$/.exec(path);
   if (!m) return send(res, 404, page('Not found', '<h1>Not found</h1>'));
@@ -317,9 +342,11 @@ async function interaction(r, path, req, res) {
     details = await r.provider.interactionDetails(req, res);
     if (details.uid !== uid) throw new Error('interaction mismatch');
   } catch {
+    if (req.method === 'GET' && !action && resend(r, uid, res)) return undefined;
     return send(res, 400, page('Sign-in expired', '<h1>Sign-in expired</h1><p>This sign-in request is unknown or has expired (or cookies are blocked). Start again from the application.</p>'));
   }
   const { prompt, params } = details;
+  remember(r, details);
 
   if (req.method === 'POST' && action === '/abort') {
     return r.provider.interactionFinished(req, res,

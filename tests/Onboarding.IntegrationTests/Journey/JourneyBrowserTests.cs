@@ -93,6 +93,29 @@ public sealed class JourneyBrowserTests(DevProviderHost host) : IClassFixture<De
         Assert.Empty(cspViolations);
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task BackAfterSignIn_LandsOnAlreadySignedIn_WithContinue_NotAProvidersDeadEnd()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var context = await _chromium.NewContextAsync(ct);
+        var page = await context.NewPageAsync();
+        var back = new Uri(Service.BaseUrl, "api/health").AbsoluteUri;
+        await page.GotoAsync(new Uri(Service.BaseUrl, "api/tenants/demo/login?return_to=" + Uri.EscapeDataString(back)).AbsoluteUri);
+        await PickAccountAsync(page, "bob");
+        await AssertBobsStatusAsync(page, back);
+
+        await page.GoBackAsync();
+
+        // The provider's page of the finished sign-in sends the browser on; the service's page for a
+        // spent sign-in says he is still signed in, with Continue and where he was going kept.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You are already signed in");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Continue" }))
+            .ToHaveAttributeAsync("href", "/api/tenants/demo/me?return_to=" + Uri.EscapeDataString(back));
+        await Axe.AssertNoViolationsAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
+        await AssertBobsStatusAsync(page, back);
+    }
+
     private static async Task PickAccountAsync(IPage page, string account)
     {
         await Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Issuer) + "/interaction/"));
