@@ -5,10 +5,12 @@ set -euo pipefail
 source "$(dirname "$0")/dev/services.sh"
 cd "$ROOT"
 
-SERVICE_URL=http://127.0.0.1:7071
+# Each port can be moved with its variable, e.g. IDP_PORT=7180 ./run.sh; dev/get-token.mjs follows.
+SERVICE_PORT=${SERVICE_PORT:-7071}
+SERVICE_URL=http://127.0.0.1:$SERVICE_PORT
 AZURITE_PORT=${AZURITE_PORT:-10002}
-IDP_PORT=7080      # fixed: dev/tenants.json names these issuers
-PARTNER_PORT=7090
+IDP_PORT=${IDP_PORT:-7080}
+PARTNER_PORT=${PARTNER_PORT:-7090}
 
 require_tools
 trap stop_services EXIT
@@ -19,6 +21,12 @@ say "Restoring and building"
 dotnet build functions/Onboarding.LocalHost -c Release -nologo -v q -clp:ErrorsOnly
 
 export_dev_secrets
+# dev/tenants.json names the provider and partner at their usual ports: a copy names the ports of this run.
+mkdir -p "$STATE_DIR"
+sed -e "s#localhost:7080#localhost:$IDP_PORT#g" -e "s#127.0.0.1:7090#127.0.0.1:$PARTNER_PORT#g" \
+  "$ROOT/dev/tenants.json" >"$STATE_DIR/tenants.json"
+# Where dev/get-token.mjs finds this run's provider.
+echo "http://localhost:$IDP_PORT" >"$STATE_DIR/idp-url"
 say "Starting Azurite (tables, in memory) on $AZURITE_PORT"
 start_azurite "$AZURITE_PORT"
 say "Starting the development identity provider on $IDP_PORT"
@@ -27,10 +35,12 @@ say "Starting the development partner service on $PARTNER_PORT"
 start_partner "$PARTNER_PORT" "$IDP_PORT"
 
 export Onboarding__PublicBaseUrl=$SERVICE_URL
-export Onboarding__TenantsFile="$ROOT/dev/tenants.json"
+export Onboarding__TenantsFile="$STATE_DIR/tenants.json"
 export Storage__ConnectionString
 Storage__ConnectionString=$(azurite_connection_string "$AZURITE_PORT")
 export ASPNETCORE_URLS=$SERVICE_URL
+# A local run: the host says "Development" (in Azure it is Production).
+export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
 
 cat >&2 <<TXT
 

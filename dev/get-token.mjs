@@ -1,12 +1,19 @@
 // Get an access token from the development identity provider (dev/idp/server.mjs) for a demo account,
 // the way the openEO CLI client would: authorization code + PKCE (S256) as public client `openeo-cli`.
 //
-//   node dev/get-token.mjs <account> [realm=demo] [issuerBase=http://localhost:7080] [--json]
+//   node dev/get-token.mjs <account> [realm] [provider] [--json]
+//
+//   account   a demo account of dev/idp/accounts.json: alice, bob, dave, carol, olivia
+//   realm     the provider's realm, which is the tenant's issuer: demo (default) or other
+//   provider  the provider's base URL; by default $IDP_URL, else http://localhost:$IDP_PORT, else the
+//             one ./run.sh last started (.dev/idp-url, which follows its IDP_PORT), else http://localhost:7080
+//   --json    print the whole token response (access, ID and refresh token) instead of the access token
 //
 // Prints only the access token (or, with --json, the whole token response as JSON).
 // The IdP signs the account in automatically through login_hint; the redirect to
 // http://127.0.0.1/dev-cli/callback is never followed, the code is taken from its Location.
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 const CLIENT_ID = 'openeo-cli';
 const REDIRECT_URI = 'http://127.0.0.1/dev-cli/callback';
@@ -14,10 +21,15 @@ const SCOPE = 'openid email eduperson_entitlement eduperson_scoped_affiliation v
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const [account, realm = 'demo', issuerBase = 'http://localhost:7080'] = args.filter((a) => a !== '--json');
-if (!account) {
-  console.error('usage: node dev/get-token.mjs <account> [realm=demo] [issuerBase=http://localhost:7080] [--json]');
-  process.exit(2);
+const runProvider = () => {
+  try { return readFileSync(new URL('../.dev/idp-url', import.meta.url), 'utf8').trim() || undefined; } catch { return undefined; }
+};
+const fromEnv = process.env.IDP_URL || (process.env.IDP_PORT ? `http://localhost:${process.env.IDP_PORT}` : undefined);
+const [account, realm = 'demo', issuerBase = fromEnv ?? runProvider() ?? 'http://localhost:7080'] = args.filter((a) => a !== '--json');
+if (!account || account === '--help' || account === '-h') {
+  console.error('usage: node dev/get-token.mjs <account> [realm=demo] [provider=the one ./run.sh started] [--json]\n'
+    + '  account: alice, bob, dave, carol or olivia (dev/idp/accounts.json); realm: demo or other');
+  process.exit(account ? 0 : 2);
 }
 const issuer = `${issuerBase.replace(/\/+$/, '')}/realms/${realm}`;
 const fail = (msg) => { console.error(`get-token: ${msg}`); process.exit(1); };

@@ -175,3 +175,15 @@ test('partner: linked, not linked, unauthorised, linked at run time', async () =
   assert.equal(linkDave.status, 200);
   assert.equal((await (await lookup('dave', cc.access_token)).json()).length, 1);
 });
+
+test('get-token follows IDP_PORT as run.sh sets it, and documents its arguments', async () => {
+  const port = new URL(idp).port;
+  const { stdout } = await promisify(execFile)(process.execPath, ['dev/get-token.mjs', 'alice'], {
+    cwd: root, env: { ...process.env, IDP_URL: '', IDP_PORT: port },
+  });
+  assert.equal((await userinfo('demo', stdout.trim())).status, 200);
+
+  const help = await promisify(execFile)(process.execPath, ['dev/get-token.mjs', '--help'], { cwd: root });
+  assert.match(help.stderr, /usage: node dev\/get-token\.mjs <account> \[realm=demo\] \[provider=/);
+  await assert.rejects(promisify(execFile)(process.execPath, ['dev/get-token.mjs'], { cwd: root }), (e) => e.code === 2);
+});
