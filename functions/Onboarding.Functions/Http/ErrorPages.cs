@@ -32,9 +32,11 @@ public sealed class ErrorPages(PageRenderer pages, PageFrames frames, TenantCata
         var staffPage = IsStaffPage(request);
         var back = ReturnToPolicy.Allowed(tenant, returnTo ?? request.Query["return_to"])?.AbsoluteUri;
         var (heading, text, note, ways) = Explain(request, tenant, staffPage ? PageTexts.English : texts, error, back, staffPage);
+        // Still signed in after a spent sign-in is no failure: the page is framed as a notice, not in red.
+        var mainClass = heading == "spent.signedInHeading" ? "notice-page" : "error";
         var frame = staffPage
-            ? PageFrames.Staff(PageTexts.English.Format(heading ?? $"errors.{error.Code}.title", ("platform", tenant.DisplayName)), tenant.DisplayName, "error")
-            : frames.Person(request, texts, heading ?? $"errors.{error.Code}.title", tenant, "error",
+            ? PageFrames.Staff(PageTexts.English.Format(heading ?? $"errors.{error.Code}.title", ("platform", tenant.DisplayName)), tenant.DisplayName, mainClass)
+            : frames.Person(request, texts, heading ?? $"errors.{error.Code}.title", tenant, mainClass,
                 keep: back is null ? [] : [KeyValuePair.Create("return_to", (string?)back)]);
         return pages.PageAsync<ErrorContent>(error.Status, frame, new()
         {

@@ -112,6 +112,7 @@ public sealed class JourneyBrowserTests(DevProviderHost host) : IClassFixture<De
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Continue" }))
             .ToHaveAttributeAsync("href", "/api/tenants/demo/me?return_to=" + Uri.EscapeDataString(back));
         await Axe.AssertNoViolationsAsync(page);
+        await Screenshots.SaveAsync(page, "already-signed-in-1000");
         await page.GetByRole(AriaRole.Link, new() { Name = "Continue" }).ClickAsync();
         await AssertBobsStatusAsync(page, back);
     }

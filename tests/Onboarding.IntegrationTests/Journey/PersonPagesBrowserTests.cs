@@ -203,8 +203,6 @@ public sealed class PersonPagesBrowserTests(DevProviderHost host) : IClassFixtur
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
             $"{name} scrolls sideways at {width} px");
         await Axe.AssertNoViolationsAsync(page);
-        var screenshot = Path.Combine(TestEnvironment.Artifacts, "journey", $"{name}-{width}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        await Screenshots.SaveAsync(page, $"{name}-{width}");
     }
 }

@@ -79,6 +79,7 @@ public sealed class ProviderDownBrowserTests : TestProviderTests, IAsyncLifetime
             Assert.Equal(503, response!.Status);
             Assert.NotNull(response.Headers.GetValueOrDefault("retry-after"));
             await AssertUnavailablePageAsync(page, LoginPath);
+            await Screenshots.SaveAsync(page, $"provider-down-{width}");
         }
     }
 
