@@ -146,6 +146,31 @@ public sealed class PersonPagesBrowserTests(DevProviderHost host) : IClassFixtur
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Bob_ChecksAgain_ThroughTheProviderOnAnotherSite_WithoutAPage_NothingChangedYet()
+    {
+        var page = await NewPageAsync(390, TestContext.Current.CancellationToken);
+        await page.GotoAsync(Url("api/tenants/demo/login?login_hint=bob&return_to=" + Uri.EscapeDataString(Back)));
+        var providerPages = new List<string>();
+        page.FrameNavigated += (_, frame) =>
+        {
+            if (frame == page.MainFrame && frame.Url.StartsWith(Issuer, StringComparison.Ordinal))
+            {
+                providerPages.Add(frame.Url);
+            }
+        };
+
+        // The membership is not done: the check goes to the provider (localhost, another site) with
+        // prompt=none and comes back through the callback with the session cookie (SameSite=Lax).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check again" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(Url("api/tenants/demo/me")) + @"\?checked=1&return_to="));
+        await Expect(page.Locator("[role=status]")).ToContainTextAsync("We checked again just now. Nothing has changed yet.");
+        await Expect(page.Locator("header")).ToContainTextAsync("bob@uni-bonn.de");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Continue to Platform demo" })).ToHaveAttributeAsync("href", Back);
+        Assert.Empty(providerPages); // no page of the provider was shown: only redirects passed through it
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Dave_UsesAnotherAccount_FromTheStatusPage_TheProviderAsks_WhereHeWasGoingKept()
     {
         var page = await NewPageAsync(390, TestContext.Current.CancellationToken);
