@@ -88,6 +88,7 @@ internal sealed class BenchHost : IAsyncDisposable
             ["Onboarding:PublicBaseUrl"] = $"http://127.0.0.1:{port}",
             ["Onboarding:TenantsFile"] = tenantsFile,
             ["Onboarding:CheckTenantsAtStart"] = "false",
+            ["Onboarding:BackfillSearchIndexAtStart"] = "false",
             // Every simulated person comes from 127.0.0.1: the per-client limits (RateLimitTests
             // prove them) would measure the limiter, not the service.
             ["RateLimits:LoginsPerClientPerMinute"] = "100000",

@@ -7,6 +7,9 @@ public static class Display
 {
     public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>To the minute, in UTC, as staff pages show times.</summary>
+    public static string Hour(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Whether an identity mixes the letters of several scripts (a Cyrillic <c>а</c> among Latin ones:
     /// <c>аlice@vito.be</c> is not alice), which staff should see flagged before they act on it.

@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.AddHostedService<StartupChecks>();
         services.AddSingleton<Operations.TenantChecker>();
         services.AddHostedService<Operations.TenantCheckAtStart>();
+        services.AddHostedService<Operations.SearchIndexBackfillAtStart>();
 
         // Two clients for the providers, each with a pipeline (and circuit breaker) per tenant: the
         // sign-in path (discovery, code exchange, userinfo at the callback) and bearer validation
@@ -88,6 +89,7 @@ public static class ServiceRegistration
         services.AddSingleton<SignInFailures>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<UserSearch>();
+        services.AddSingleton<SearchIndexBackfill>();
         services.AddSingleton<SignInRecorder>();
         services.AddSingleton<SubjectAliases>();
         services.AddSingleton<IdentityResolver>();
@@ -127,6 +129,7 @@ public static class ServiceRegistration
         services.AddSingleton<StatusCheck>();
         services.AddSingleton<SelfAuthenticator>();
         services.AddSingleton<StaffSessions>();
+        services.AddSingleton<StaffLookUps>();
         services.AddSingleton<StaffAuthenticator>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<AuditLines>();

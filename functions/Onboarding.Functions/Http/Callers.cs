@@ -87,20 +87,23 @@ public sealed partial class Callers(
 
     /// <summary>
     /// Staff with <paramref name="right"/>: a bearer token, or the staff session. A look-up
-    /// (<see cref="StaffRight.LookUpUsers"/>) with the session alone must come from the service's own
-    /// pages, as on the staff page; scripts use a bearer token.
+    /// (<see cref="StaffRight.LookUpUsers"/>) with the session alone runs only one the staff page made
+    /// in this session (its CSV links: <see cref="LookUpOrigin"/>), returned here; scripts use a bearer token.
     /// </summary>
-    public async Task<StaffMember> StaffAsync(HttpRequest request, string tenant, StaffRight right, CancellationToken cancellationToken)
+    public async Task<(StaffMember Member, StaffLookUp? LookUp)> StaffAsync(HttpRequest request, string tenant, StaffRight right,
+        CancellationToken cancellationToken)
     {
         var member = await staff.AuthenticateAsync(tenant, request.Headers.Authorization.ToString(), cookies.ReadStaff(request, tenant), right,
             cancellationToken);
-        if (right == StaffRight.LookUpUsers && member.Session is { } session && !origin.IsFromOwnPages(request, session, "support API"))
+        if (right != StaffRight.LookUpUsers || member.Session is not { } session)
         {
-            throw new OnboardingException(ApiError.PermissionsInsufficient,
-                "A look-up with the staff session runs only from the staff page; scripts use a bearer token.");
+            return (member, null);
         }
 
-        return member;
+        return origin.Open(request, session, "support API") is { } lookUp
+            ? (member, lookUp)
+            : throw new OnboardingException(ApiError.PermissionsInsufficient,
+                "A look-up with the staff session runs only from the staff page's own links; scripts use a bearer token.");
     }
 
     /// <summary>

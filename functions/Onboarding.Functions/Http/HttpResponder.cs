@@ -43,7 +43,18 @@ public sealed partial class HttpResponder(PageRenderer pages, ErrorPages errorPa
 
     /// <summary>Staff with <paramref name="right"/> (bearer token or staff session).</summary>
     public Task<IResult> ForStaff(HttpRequest request, string tenant, StaffRight right, Func<StaffMember, CancellationToken, Task<IResult>> work) =>
-        Run(request, async ct => await work(await callers.StaffAsync(request, tenant, right, ct), ct));
+        Run(request, async ct => await work((await callers.StaffAsync(request, tenant, right, ct)).Member, ct));
+
+    /// <summary>
+    /// Staff looking someone up: with a bearer token, the look-up the query names; with the staff
+    /// session alone, only one the staff page sealed to it (<c>q</c>), given to the work.
+    /// </summary>
+    public Task<IResult> ForStaffLookUp(HttpRequest request, string tenant, Func<StaffMember, StaffLookUp?, CancellationToken, Task<IResult>> work) =>
+        Run(request, async ct =>
+        {
+            var (member, lookUp) = await callers.StaffAsync(request, tenant, StaffRight.LookUpUsers, ct);
+            return await work(member, lookUp, ct);
+        });
 
     /// <summary>Staff with <paramref name="right"/>, for a change through the support API (bearer token only).</summary>
     public Task<IResult> ForStaffChange(HttpRequest request, string tenant, StaffRight right,

@@ -1,57 +1,53 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Onboarding.Common;
-using Onboarding.Functions.Http;
 using Onboarding.Staff;
-using Onboarding.Tenants;
 
 namespace Onboarding.Functions.Staff;
 
 /// <summary>
-/// Whether a GET that looks someone up with the staff session (and so writes an audit entry) came
-/// from the service's own pages, not from a link on another site.
+/// Whether a GET may run a look-up with the staff session (and so write an audit entry): only one
+/// the staff page made in this session (<see cref="StaffLookUps"/>), and never from a link another
+/// site's page followed.
 /// </summary>
-public sealed partial class LookUpOrigin(StaffSessions sessions, ILogger<LookUpOrigin> logger)
+public sealed partial class LookUpOrigin(StaffLookUps lookUps, ILogger<LookUpOrigin> logger)
 {
-    /// <summary>The query parameter of the staff page's own look-up links and search form (see <see cref="RefusalOf"/>).</summary>
-    public const string LinkTokenParameter = Routes.StaffLinkToken;
-
     /// <summary>
-    /// Whether a GET that runs an audited look-up with the staff session came from the service's own
-    /// pages; a refusal is logged with its reason (never the query, which may hold an email).
+    /// The look-up the request's <c>q</c> names, when it is one of this session's and the browser does
+    /// not say it comes from another site; null otherwise, with the refusal logged with its reason
+    /// (never the query, which may hold an email).
     /// </summary>
-    /// <remarks>The staff cookie is SameSite=Lax, so a link on another site would make a signed-in staff
-    /// member's browser run (and audit) a look-up they did not ask for. The staff page's links and
-    /// search form carry <see cref="LinkTokenParameter"/> for browsers that send no Fetch Metadata.</remarks>
-    /// <param name="lookUp">What kind of look-up it is, for the log (<c>email</c>, <c>user</c>, …).</param>
-    public bool IsFromOwnPages(HttpRequest request, StaffSession session, string lookUp)
+    /// <param name="where">Where the look-up was asked, for the log (<c>staff page</c>, <c>support API</c>).</param>
+    public StaffLookUp? Open(HttpRequest request, StaffSession session, string where)
     {
         var site = request.Headers["Sec-Fetch-Site"];
-        var reason = RefusalOf(site.Count == 0 ? null : site.ToString(),
-            () => sessions.IsValidLinkToken(session, request.Query[LinkTokenParameter]));
+        var lookUp = lookUps.Open(session, request.Query[StaffLookUps.Parameter]);
+        var reason = RefusalOf(site.Count == 0 ? null : site.ToString(), lookUp is not null);
         if (reason is null)
         {
-            return true;
+            return lookUp;
         }
 
-        LogLookUpRefused(session.TenantId, lookUp, reason);
-        return false;
+        LogLookUpRefused(session.TenantId, where, reason);
+        return null;
     }
 
+    /// <summary>Logs a look-up asked in the address itself (<c>?email=</c>, …), which the staff page never runs.</summary>
+    public void RefuseInAddress(StaffSession session, string field) =>
+        LogLookUpRefused(session.TenantId, "staff page", $"a look-up in the address ({field}=), not one the page made");
+
     /// <summary>
-    /// Why a look-up request is not from the service's own pages, or null when it is. Fetch Metadata
-    /// decides where the browser sends it: <c>same-origin</c> (the page's links and forms) and
-    /// <c>none</c> (typed, bookmarked) run; <c>cross-site</c>, <c>same-site</c> and anything else do not.
-    /// Without the header (browsers before it), only with the session's link token.
+    /// Why a look-up request may not run, or null when it may. Fetch Metadata says where the browser
+    /// sends it from: <c>cross-site</c> and <c>same-site</c> never run, even with a genuine look-up (a
+    /// value taken from a Referer); <c>same-origin</c>, <c>none</c> (typed, bookmarked) and no header at
+    /// all (browsers before it) run with a look-up sealed to this session.
     /// </summary>
-    public static string? RefusalOf(string? secFetchSite, Func<bool> hasValidLinkToken) => secFetchSite switch
+    public static string? RefusalOf(string? secFetchSite, bool sealedToThisSession) => secFetchSite switch
     {
-        "same-origin" or "none" => null,
         "cross-site" or "same-site" => $"Sec-Fetch-Site is {secFetchSite}",
-        null => hasValidLinkToken() ? null : "no Sec-Fetch-Site and no valid link token",
+        "same-origin" or "none" or null => sealedToThisSession ? null : "no look-up sealed to this session (another session's, expired, or none)",
         _ => "Sec-Fetch-Site has an unknown value",
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff look-up ({LookUp}) in tenant {Tenant} not run: it did not come from the service's own pages ({Reason})")]
-    private partial void LogLookUpRefused(string tenant, string lookUp, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staff look-up ({Where}) in tenant {Tenant} not run: {Reason}")]
+    private partial void LogLookUpRefused(string tenant, string where, string reason);
 }

@@ -27,6 +27,7 @@ public sealed class StaffFrames(StaffSessions sessions)
         if (StaffPolicy.Allows(staff.Roles, StaffRight.ReadAudit))
         {
             links.Add(new NavLink("Audit log", Routes.Staff(staff.Tenant.Id) + "?view=audit"));
+            links.Add(new NavLink("Staff rights", Routes.Staff(staff.Tenant.Id) + "?view=rights"));
             links.Add(new NavLink("Reports", Routes.Tenant(staff.Tenant.Id, "reports")));
         }
 

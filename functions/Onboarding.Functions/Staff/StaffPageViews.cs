@@ -4,7 +4,6 @@ using Onboarding.Pages.Staff;
 using Onboarding.Staff;
 using Onboarding.Status;
 using Onboarding.Tenants;
-using Onboarding.Users;
 
 namespace Onboarding.Functions.Staff;
 
@@ -12,22 +11,24 @@ namespace Onboarding.Functions.Staff;
 /// What the staff page shows for a GET: the audit log (operators), the operators' landing, or the
 /// support view (search form, results, a user, the erase confirmation).
 /// </summary>
-/// <remarks>A GET that looks someone up (and so writes an audit entry) runs only when it comes from
-/// the service's own pages (<see cref="LookUpOrigin.IsFromOwnPages"/>): the Lax staff cookie also comes
-/// with a link followed from another site. Otherwise the page shows the search form and says why
-/// nothing was searched.</remarks>
+/// <remarks>A GET runs a look-up (and so writes an audit entry) only from <c>q</c>, a look-up the page
+/// sealed to this session after its search form was posted (<see cref="StaffLookUps"/>), and only when
+/// the browser does not say it comes from another site (<see cref="LookUpOrigin"/>). A look-up in the
+/// address itself (<c>?email=</c>) is never run: the page shows the search form and says why.</remarks>
 public sealed class StaffPageViews(
     StaffAuthenticator authenticator,
     StaffSessions sessions,
+    StaffLookUps lookUps,
     SupportService support,
     AuditLines audit,
+    StaffDirectory directory,
     LookUpOrigin origin,
     TimeProvider time,
     PageRenderer pages,
     StaffFrames frames)
 {
-    /// <summary>The query fields that make a GET look someone up (and write an audit entry), in the order they are read.</summary>
-    private static readonly string[] LookUpFields = ["user", "email", "institution", "country"];
+    /// <summary>The query fields of look-ups in the address, which the page never runs.</summary>
+    private static readonly string[] InAddress = ["user", "email", "institution", "country"];
 
     private const int AuditPageSize = 100;
 
@@ -37,6 +38,10 @@ public sealed class StaffPageViews(
         if (request.Query["view"] == "audit")
         {
             await AuditAsync(view, authenticator.Require(staff, StaffRight.ReadAudit), request.Query, cancellationToken);
+        }
+        else if (request.Query["view"] == "rights")
+        {
+            view[nameof(StaffPage.Rights)] = await directory.ReadHoldersAsync(authenticator.Require(staff, StaffRight.ReadAudit).Tenant.Id, cancellationToken);
         }
         else if (!StaffPolicy.Allows(staff.Roles, StaffRight.LookUpUsers))
         {
@@ -61,33 +66,39 @@ public sealed class StaffPageViews(
     {
         var (q, session) = (request.Query, staff.Session!);
         view[nameof(StaffPage.Done)] = q["done"].ToString() is { Length: > 0 } done ? done : null;
-        view[nameof(StaffPage.LinkToken)] = sessions.LinkToken(session);
-        var lookUp = LookUpFields.FirstOrDefault(field => q[field].ToString().Length > 0);
-        if (lookUp is null)
+        view[nameof(StaffPage.Problem)] = StaffSearch.Problems.ContainsKey(q["problem"].ToString()) ? q["problem"].ToString() : null;
+        view[nameof(StaffPage.AntiForgeryToken)] = sessions.AntiForgeryToken(session);
+        view[nameof(StaffPage.Seal)] = (Func<StaffLookUp, string>)(lookUp => lookUps.Seal(session, lookUp));
+        if (q[StaffLookUps.Parameter].Count == 0)
         {
+            if (InAddress.FirstOrDefault(field => q[field].ToString().Length > 0) is { } field)
+            {
+                origin.RefuseInAddress(session, field);
+                view[nameof(StaffPage.LookUpRefused)] = true;
+            }
+
             return;
         }
 
-        if (!origin.IsFromOwnPages(request, session, lookUp))
+        if (origin.Open(request, session, "staff page") is not { } lookUp)
         {
             view[nameof(StaffPage.LookUpRefused)] = true;
             return;
         }
 
-        var value = q[lookUp].ToString();
-        if (lookUp == "user")
+        if (lookUp.IsUser)
         {
-            var shown = await support.GetAsync(staff, value, cancellationToken);
+            var shown = await support.GetAsync(staff, lookUp.Value, cancellationToken);
             view[nameof(StaffPage.User)] = q["done"] == "recheck" ? shown with { Changes = StepChanges.Read(q["changed"], staff.Tenant) } : shown;
             view[nameof(StaffPage.ConfirmingErase)] = q["confirm"] == "erase";
-            view[nameof(StaffPage.AntiForgeryToken)] = sessions.AntiForgeryToken(session);
             return;
         }
 
-        view[nameof(StaffPage.Results)] = lookUp == "email"
-            ? await support.FindByEmailAsync(staff, value, cancellationToken)
-            : await support.FindByAttributeAsync(staff, lookUp == "institution" ? SearchField.Institution : SearchField.Country, value,
-                q["continuation"], cancellationToken);
-        view[nameof(StaffPage.NextQuery)] = lookUp + "=" + Uri.EscapeDataString(value);
+        var search = StaffSearch.Of(lookUp) ?? throw new InvalidOperationException("a sealed look-up names no search");
+        var sort = StaffSearch.SortOf(q["sort"]);
+        view[nameof(StaffPage.Search)] = search;
+        view[nameof(StaffPage.Sort)] = sort;
+        view[nameof(StaffPage.SearchQuery)] = q[StaffLookUps.Parameter].ToString();
+        view[nameof(StaffPage.Results)] = await support.SearchAsync(staff, search, sort, q["continuation"], SupportService.PageSize, cancellationToken);
     }
 }

@@ -28,6 +28,8 @@ public sealed record StepChangeBody(string Step, Onboarding.Users.StepState Befo
     public static StepChangeBody From(Onboarding.Status.StepChange change) => new(change.StepId, change.Before, change.After);
 }
 
-public sealed record SupportUserListBody(IReadOnlyList<SupportUserBody> Users, string? Continuation);
+/// <param name="Total">How many the search finds; null when more than <see cref="Onboarding.Users.UserSearch.SortLimit"/>.</param>
+/// <param name="Sorted">Whether the users are in the order asked for (<c>sort</c>); beyond the limit, in the index's order.</param>
+public sealed record SupportUserListBody(IReadOnlyList<SupportUserBody> Users, string? Continuation, int? Total = null, bool Sorted = true);
 
 public sealed record AuditListBody(IReadOnlyList<AuditLine> Entries, string? Continuation);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
 using Onboarding.Tenants;
@@ -13,8 +14,10 @@ public sealed class SupportUserFunction(SupportService support, HttpResponder re
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/support/users/{userId}")] HttpRequest request,
         string tenant, string userId) =>
-        responder.ForStaff(request, tenant, StaffRight.LookUpUsers, async (staff, ct) =>
-            TypedResults.Json(SupportUserBody.From(await support.GetAsync(staff, userId, ct)), ApiJson.Options));
+        responder.ForStaffLookUp(request, tenant, async (staff, lookUp, ct) =>
+            lookUp is null or { IsUser: true } && (lookUp is null || lookUp.Value == userId)
+                ? TypedResults.Json(SupportUserBody.From(await support.GetAsync(staff, userId, ct)), ApiJson.Options)
+                : throw new OnboardingException(ApiError.PermissionsInsufficient, "This link names another look-up."));
 }
 
 public sealed class SupportRecheckFunction(SupportService support, HttpResponder responder)

@@ -1,49 +1,48 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 using Onboarding.Common;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
-using Onboarding.Tenants;
-using Onboarding.Users;
 
 namespace Onboarding.Functions.Staff;
 
 public sealed class SupportUsersFunction(SupportService support, HttpResponder responder)
 {
-    /// <summary>Finds users by exact email, or pages through those of an institution (by prefix) or a country; <c>format=csv</c> exports them all (audited).</summary>
+    /// <summary>
+    /// Finds users by exact email, or pages through those of an institution (by prefix) or a country,
+    /// <c>sort</c>ed; <c>format=csv</c> streams them all (audited). With the staff session alone, only
+    /// the search of a look-up the staff page sealed to it (<c>q</c>, its CSV link).
+    /// </summary>
     [Function("SupportUsers")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/support/users")] HttpRequest request,
         string tenant) =>
-        responder.ForStaff(request, tenant, StaffRight.LookUpUsers, (staff, ct) =>
-            request.Query["format"] == "csv" ? CsvAsync(request.HttpContext.Response, staff, SearchOf(request.Query), ct) : PageAsync(staff, request.Query, ct));
+        responder.ForStaffLookUp(request, tenant, (staff, lookUp, ct) => AnswerAsync(staff, SearchOf(request.Query, lookUp), request.Query, ct));
 
-    private async Task<IResult> PageAsync(StaffMember staff, IQueryCollection q, CancellationToken cancellationToken)
+    private async Task<IResult> AnswerAsync(StaffMember staff, StaffSearch search, IQueryCollection q, CancellationToken cancellationToken)
     {
-        var (field, value) = SearchOf(q);
-        var page = field == SearchField.Email
-            ? await support.FindByEmailAsync(staff, value, cancellationToken)
-            : await support.FindByAttributeAsync(staff, field, value, q["continuation"], cancellationToken);
-        return TypedResults.Json(new SupportUserListBody(page.Users.Select(SupportUserBody.From).ToList(), page.Continuation), ApiJson.Options);
-    }
-
-    private async Task<IResult> CsvAsync(HttpResponse response, StaffMember staff, (SearchField Field, string Value) search,
-        CancellationToken cancellationToken)
-    {
-        response.Headers[HeaderNames.ContentDisposition] =
-            $"attachment; filename=\"users-{staff.Tenant.Id}-by-{search.Field.ToString().ToLowerInvariant()}.csv\"";
-        return TypedResults.Text(await support.ExportAsync(staff, search.Field, search.Value, cancellationToken), "text/csv; charset=utf-8", Encoding.UTF8);
-    }
-
-    /// <summary>The one search field given, or a clear 400.</summary>
-    private static (SearchField Field, string Value) SearchOf(IQueryCollection q) =>
-        (q["email"].ToString(), q["institution"].ToString(), q["country"].ToString()) switch
+        var sort = StaffSearch.SortOf(q["sort"]);
+        if (q["format"] == "csv")
         {
-            ({ Length: > 0 } email, "", "") => (SearchField.Email, email),
-            ("", { Length: > 0 } institution, "") => (SearchField.Institution, institution),
-            ("", "", { Length: > 0 } country) => (SearchField.Country, country),
-            _ => throw new OnboardingException(ApiError.ParameterInvalid, "Give exactly one of email, institution or country."),
-        };
+            return await CsvDownload.StartAsync($"users-{staff.Tenant.Id}-by-{search.Kind}.csv", SupportService.CsvHeader,
+                Rows(support.ExportAsync(staff, search, sort, cancellationToken)), cancellationToken);
+        }
+
+        var page = await support.SearchAsync(staff, search, sort, q["continuation"], SupportService.PageSize, cancellationToken);
+        return TypedResults.Json(new SupportUserListBody(page.Users.Select(SupportUserBody.From).ToList(), page.Continuation, page.Total, page.Sorted),
+            ApiJson.Options);
+    }
+
+    private static async IAsyncEnumerable<string> Rows(IAsyncEnumerable<SupportUserView> users)
+    {
+        await foreach (var user in users)
+        {
+            yield return SupportService.CsvRow(user);
+        }
+    }
+
+    /// <summary>The session's sealed search, or the query's one field; a clear 400 otherwise.</summary>
+    private static StaffSearch SearchOf(IQueryCollection q, StaffLookUp? sealedLookUp) => sealedLookUp is not null
+        ? StaffSearch.Of(sealedLookUp) ?? throw new OnboardingException(ApiError.ParameterInvalid, "This link names a person, not a search.")
+        : StaffSearch.Create(q["email"], q["institution"], q["country"]);
 }

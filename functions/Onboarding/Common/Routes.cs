@@ -73,15 +73,9 @@ public static class Routes
     /// <summary>The form field of the pages' anti-forgery token (the erase, staff and sign-out forms).</summary>
     public const string AntiForgeryField = "csrf";
 
-    /// <summary>The query parameter of the staff session's link token on the staff page's own look-up links.</summary>
-    public const string StaffLinkToken = "csrf";
-
-    /// <summary>
-    /// A look-up on the staff page (<paramref name="query"/> already URL-encoded) with the session's
-    /// link token, which browsers without Fetch Metadata need for the look-up to run.
-    /// </summary>
-    public static string StaffLookUp(string tenantId, string query, string linkToken) =>
-        $"{Staff(tenantId)}?{query}&{StaffLinkToken}={Uri.EscapeDataString(linkToken)}";
+    /// <summary>A look-up on the staff page: <paramref name="sealedLookUp"/> (from the staff session's look-ups), then more of the query (already URL-encoded, from <c>&amp;</c>).</summary>
+    public static string StaffLookUp(string tenantId, string sealedLookUp, string more = "") =>
+        $"{Staff(tenantId)}?q={Uri.EscapeDataString(sealedLookUp)}{more}";
 
     /// <summary>The login for the staff page: signs in for a staff session, not as the person.</summary>
     public static string StaffLogin(string tenantId) => Login(tenantId) + "?for=staff";

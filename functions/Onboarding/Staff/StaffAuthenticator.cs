@@ -83,16 +83,13 @@ public sealed partial class StaffAuthenticator(
     }
 
     /// <summary>
-    /// A staff member's work address goes to the staff directory (at most daily per instance), so the
-    /// audit log can name them; a caller without a staff role here is nobody's staff and leaves nothing.
+    /// A staff member's work address and roles go to the staff directory (when they change, else at
+    /// most daily per instance), so the audit log can name them and operators see who holds which
+    /// right; a caller without a staff role here is written only when the directory knew them as staff.
     /// </summary>
     private async Task<StaffMember> KnownAsync(StaffMember member, System.Text.Json.JsonElement claims, CancellationToken cancellationToken)
     {
-        if (member.Roles.Count > 0)
-        {
-            await directory.RecordAsync(member.Tenant, member.ActorId, ProfileMapper.EmailOf(claims), cancellationToken);
-        }
-
+        await directory.RecordAsync(member.Tenant, member.ActorId, ProfileMapper.EmailOf(claims), member.Roles, cancellationToken);
         return member;
     }
 

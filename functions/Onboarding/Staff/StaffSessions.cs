@@ -18,7 +18,7 @@ public sealed record StaffSession(string TenantId, string ActorId, DateTimeOffse
 /// and that access token. It carries no roles: the staff authenticator asks the provider with the
 /// token (at most a minute old, <see cref="SignIn.BearerAuthenticator.MaxCacheTime"/>), so a removed
 /// role, a revoked token or a sign-out ends the session within a minute on every instance.
-/// Anti-forgery and link tokens for the page are bound to it.
+/// The page's anti-forgery token and its look-ups (<see cref="StaffLookUps"/>) are bound to it.
 /// </summary>
 public sealed class StaffSessions(IOptions<PrivacyOptions> options, TimeProvider time)
 {
@@ -76,16 +76,6 @@ public sealed class StaffSessions(IOptions<PrivacyOptions> options, TimeProvider
 
     public bool IsValidAntiForgeryToken(StaffSession session, string? token) =>
         Secrets.FixedTimeEquals(AntiForgeryToken(session), token);
-
-    /// <summary>
-    /// The token of the staff page's own look-up links (GET), bound to the session like the forms'
-    /// anti-forgery token but for another purpose: it ends up in addresses (history, the search form's
-    /// query), so it must not also be the token that lets a POST erase someone.
-    /// </summary>
-    public string LinkToken(StaffSession session) => _signed.Sign("link|" + session.Value);
-
-    public bool IsValidLinkToken(StaffSession session, string? token) =>
-        Secrets.FixedTimeEquals(LinkToken(session), token);
 
     private sealed record Content(
         [property: JsonPropertyName("t")] string Tenant,

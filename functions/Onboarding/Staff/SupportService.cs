@@ -9,88 +9,100 @@ namespace Onboarding.Staff;
 /// <param name="Changes">What the re-check just done changed (null when none was done).</param>
 public sealed record SupportUserView(UserRecord User, OnboardingStatus Status, IReadOnlyList<StepChange>? Changes = null);
 
-public sealed record SupportUserPage(IReadOnlyList<SupportUserView> Users, string? Continuation);
+/// <summary>A page of a search's results, as staff see them.</summary>
+/// <param name="Total">How many people the search finds; null when more than <see cref="UserSearch.SortLimit"/>.</param>
+/// <param name="Sorted">Whether the page is in the order asked for (results beyond <see cref="UserSearch.SortLimit"/> are in the index's).</param>
+/// <param name="First">The place of the page's first user, from 1.</param>
+public sealed record SupportUserPage(IReadOnlyList<SupportUserView> Users, string? Continuation, int? Total = null, bool Sorted = true, int First = 1);
 
 /// <summary>
 /// What support staff do for a person: find them, see where they stand, re-check, erase on request.
 /// Every action is written to the audit trail after it is allowed and before the answer goes out;
 /// denied calls never reach here and leave no entry.
 /// </summary>
-public sealed partial class SupportService(UserStore users, UserSearch search, EmailIndex emails, StatusService status, UserEraser eraser, AuditTrail audit)
+public sealed class SupportService(UserStore users, UserSearch userSearch, EmailIndex emails, StatusService status, UserEraser eraser, AuditTrail audit)
 {
     public const int PageSize = 50;
 
-    /// <summary>Exact match through the email index: one point read, then the matching records.</summary>
-    public async Task<SupportUserPage> FindByEmailAsync(StaffMember staff, string email, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of what a search finds, in the order asked for: by email exactly through the email index
+    /// (one point read, then the records), by institution or country through the search index; audited
+    /// as a "search" entry with its kind, never its value.
+    /// </summary>
+    public async Task<SupportUserPage> SearchAsync(StaffMember staff, StaffSearch search, SearchSort sort, string? continuation, int pageSize,
+        CancellationToken cancellationToken)
     {
-        var page = await FindAsync(staff, email, cancellationToken);
-        await audit.WriteAsync(staff, "search", page.Users.Count == 1 ? page.Users[0].User.UserId : null, "by email", cancellationToken);
+        var page = await FindAsync(staff, search, sort, continuation, pageSize, cancellationToken);
+        await audit.WriteAsync(staff, "search", page.Users.Count == 1 && page.Total == 1 ? page.Users[0].User.UserId : null, $"by {search.Kind}",
+            cancellationToken);
         return page;
     }
 
-    private async Task<SupportUserPage> FindAsync(StaffMember staff, string email, CancellationToken cancellationToken)
+    private async Task<SupportUserPage> FindAsync(StaffMember staff, StaffSearch search, SearchSort sort, string? continuation, int pageSize,
+        CancellationToken cancellationToken)
     {
-        var found = new List<SupportUserView>();
-        foreach (var userId in await emails.FindAsync(staff.Tenant.Id, email, cancellationToken))
+        if (search.Field != SearchField.Email)
+        {
+            var found = await userSearch.FindAsync(staff.Tenant.Id, search.Field, search.Value, sort, continuation, pageSize, cancellationToken);
+            return new SupportUserPage(found.Users.Select(u => View(staff, u)).ToList(), found.Continuation, found.Total, found.Sorted, found.First);
+        }
+
+        var matches = new List<UserRecord>();
+        foreach (var userId in await emails.FindAsync(staff.Tenant.Id, search.Value, cancellationToken))
         {
             // The index may lag behind an email change; the record decides.
             if (await users.FindAsync(staff.Tenant.Id, userId, cancellationToken) is { Email: { } current } user
-                && EmailIndex.Normalise(current) == EmailIndex.Normalise(email))
+                && EmailIndex.Normalise(current) == EmailIndex.Normalise(search.Value))
             {
-                found.Add(View(staff, user));
+                matches.Add(user);
             }
         }
 
-        return new SupportUserPage(found, null);
+        var ordered = matches.OrderBy(u => UserSearch.SortKey(sort, u.Institution, u.Country, SearchIndex.Day(u.LastSignInAt), u.UserId), StringComparer.Ordinal);
+        return new SupportUserPage(ordered.Select(u => View(staff, u)).ToList(), null, matches.Count);
     }
-
-    /// <summary>By country (exact), or by institution: the start of its domain (<c>uni-</c> finds uni-bonn.de and uni-muenster.de), through the institution index.</summary>
-    public async Task<SupportUserPage> FindByAttributeAsync(StaffMember staff, SearchField attribute, string value,
-        string? continuation, CancellationToken cancellationToken)
-    {
-        var (page, next) = await QueryAsync(staff, attribute, value, continuation, cancellationToken);
-        await audit.WriteAsync(staff, "search", null, $"by {attribute.ToString().ToLowerInvariant()}", cancellationToken);
-        return new SupportUserPage(page.Select(u => View(staff, u)).ToList(), next);
-    }
-
-    /// <summary>At most this many users in one CSV export of a search.</summary>
-    public const int MaxExported = 5_000;
 
     /// <summary>
-    /// Every user a search finds (up to <see cref="MaxExported"/>), as RFC 4180 CSV with the fields the
-    /// page shows, formula-safe; audited as one "export" entry, with the search kind and not its value.
+    /// Every user a search finds, a page at a time as storage gives them (memory stays flat whatever
+    /// the number), for a CSV export; audited first as one "export" entry, with the search kind and
+    /// not its value.
     /// </summary>
-    public async Task<string> ExportAsync(StaffMember staff, SearchField field, string value, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<SupportUserView> ExportAsync(StaffMember staff, StaffSearch search, SearchSort sort,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var found = new List<SupportUserView>();
-        if (field == SearchField.Email)
+        var page = await FindAsync(staff, search, sort, null, ExportPageSize, cancellationToken);
+        await audit.WriteAsync(staff, "export", page.Users.Count == 1 && page.Continuation is null ? page.Users[0].User.UserId : null,
+            $"by {search.Kind}", cancellationToken);
+        while (true)
         {
-            found.AddRange((await FindAsync(staff, value, cancellationToken)).Users);
-        }
-        else
-        {
-            string? continuation = null;
-            do
+            foreach (var user in page.Users)
             {
-                var (page, next) = await QueryAsync(staff, field, value, continuation, cancellationToken);
-                found.AddRange(page.Select(u => View(staff, u)));
-                continuation = next;
+                yield return user;
             }
-            while (continuation is not null && found.Count < MaxExported);
-        }
 
-        await audit.WriteAsync(staff, "export", found.Count == 1 ? found[0].User.UserId : null, $"by {field.ToString().ToLowerInvariant()}", cancellationToken);
-        var csv = new System.Text.StringBuilder(Csv.Row(["email", "email_verified", "institution", "country", "ready", "next_step",
-            "first_sign_in", "last_sign_in", "sign_ins", "user_id"]));
-        foreach (var v in found.Take(MaxExported))
-        {
-            var u = v.User;
-            csv.Append(Csv.Row([Csv.Text(u.Email), u.EmailVerified switch { true => "yes", false => "no", null => "" }, Csv.Text(u.Institution),
-                Csv.Text(u.Country), v.Status.Ready ? "yes" : "no", v.Status.Next?.Id ?? "", u.FirstSignInAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                u.LastSignInAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), u.SignInCount.ToString(System.Globalization.CultureInfo.InvariantCulture), u.UserId]));
-        }
+            if (page.Continuation is null)
+            {
+                yield break;
+            }
 
-        return csv.ToString();
+            page = await FindAsync(staff, search, sort, page.Continuation, ExportPageSize, cancellationToken);
+        }
+    }
+
+    private const int ExportPageSize = 500;
+
+    /// <summary>The CSV header of an export; <see cref="CsvRow"/> gives its rows.</summary>
+    public static readonly string CsvHeader = Csv.Row(["email", "email_verified", "institution", "country", "ready", "next_step",
+        "first_sign_in", "last_sign_in", "sign_ins", "user_id"]);
+
+    /// <summary>A user's row of an export: the fields the page shows, formula-safe.</summary>
+    public static string CsvRow(SupportUserView view)
+    {
+        var (u, day) = (view.User, "yyyy-MM-dd");
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return Csv.Row([Csv.Text(u.Email), u.EmailVerified switch { true => "yes", false => "no", null => "" }, Csv.Text(u.Institution),
+            Csv.Text(u.Country), view.Status.Ready ? "yes" : "no", view.Status.Next?.Id ?? "", u.FirstSignInAt.ToString(day, culture),
+            u.LastSignInAt.ToString(day, culture), u.SignInCount.ToString(culture), u.UserId]);
     }
 
     public async Task<SupportUserView> GetAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
@@ -98,20 +110,6 @@ public sealed partial class SupportService(UserStore users, UserSearch search, E
         var user = await users.FindAsync(staff.Tenant.Id, userId, cancellationToken) ?? throw NotFound();
         await audit.WriteAsync(staff, "view", userId, null, cancellationToken);
         return View(staff, user);
-    }
-
-    private Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> QueryAsync(StaffMember staff, SearchField attribute, string value,
-        string? continuation, CancellationToken cancellationToken)
-    {
-        var normalised = Normalise(attribute, value);
-        if (attribute == SearchField.Institution && !InstitutionPrefix().IsMatch(normalised))
-        {
-            throw new OnboardingException(ApiError.ParameterInvalid, "institution must be a domain or its start, like uni- or uni-bonn.de.");
-        }
-
-        return attribute == SearchField.Institution
-            ? search.FindByInstitutionAsync(staff.Tenant.Id, normalised, continuation, PageSize, cancellationToken)
-            : search.QueryAsync(staff.Tenant.Id, attribute, normalised, continuation, PageSize, cancellationToken);
     }
 
     public async Task<SupportUserView> RecheckAsync(StaffMember staff, string userId, CancellationToken cancellationToken)
@@ -130,12 +128,6 @@ public sealed partial class SupportService(UserStore users, UserSearch search, E
 
     private static SupportUserView View(StaffMember staff, UserRecord user) =>
         new(user, StatusSteps.Describe(staff.Tenant, user.Status, user.FirstSignInAt));
-
-    private static string Normalise(SearchField attribute, string value) =>
-        attribute == SearchField.Country ? value.Trim().ToUpperInvariant() : value.Trim().ToLowerInvariant();
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9.-]{0,252}$")]
-    private static partial System.Text.RegularExpressions.Regex InstitutionPrefix();
 
     private static OnboardingException NotFound() => new(ApiError.UserNotFound, "There is no such user in this tenant.");
 }

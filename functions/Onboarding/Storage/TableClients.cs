@@ -16,6 +16,9 @@ public enum Table
     Uptake,
     UptakeMarkers,
     StaffDirectory,
+
+    /// <summary>Checkpoints of resumable jobs (the search index backfill).</summary>
+    Jobs,
 }
 
 /// <summary>

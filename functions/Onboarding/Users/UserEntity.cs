@@ -49,8 +49,17 @@ public sealed class UserEntity : TableRow
     /// </summary>
     public string? Life { get; set; }
 
-    /// <summary>The institution this record has a row for in <see cref="InstitutionIndex"/> (null: none).</summary>
+    /// <summary>The institution this record has a row for in <see cref="SearchIndex"/> (null: none).</summary>
     public string? IndexedInstitution { get; set; }
+
+    /// <summary>The country this record has a row for in <see cref="SearchIndex"/> (null: none).</summary>
+    public string? IndexedCountry { get; set; }
+
+    /// <summary>
+    /// The day of the last sign-in its index rows carry (<see cref="SearchIndex.Day"/>); null on a
+    /// record from before the country index, which <see cref="SearchIndexBackfill"/> brings up to date.
+    /// </summary>
+    public string? IndexedDay { get; set; }
 
     /// <summary>The onboarding status (<see cref="StoredStatus"/>) as JSON: states, roles, first-completed times.</summary>
     public string? Status { get; set; }

@@ -1,4 +1,5 @@
-using Azure.Data.Tables;
+using System.Globalization;
+using System.Text;
 using Microsoft.IdentityModel.Tokens;
 using Onboarding.Common;
 using Onboarding.Storage;
@@ -12,59 +13,127 @@ public enum SearchField
     Email,
 }
 
+/// <summary>The orders results can be shown in: the columns the index rows carry.</summary>
+public enum SearchSort
+{
+    /// <summary>By institution, A to Z.</summary>
+    Institution,
+
+    /// <summary>By country code, A to Z.</summary>
+    Country,
+
+    /// <summary>By the day of the last sign-in, most recent first.</summary>
+    Recent,
+}
+
 /// <summary>
-/// The staff's searches over a tenant's users: by country (a property filter over the tenant's
-/// partitions) and by institution prefix (the institution index). Point reads by id and email are
-/// the store's and the email index's.
+/// A page of a search's results.
+/// </summary>
+/// <param name="Total">How many people the search finds; null when more than <see cref="UserSearch.SortLimit"/>.</param>
+/// <param name="Sorted">Whether the page is in the order asked for; results of more than
+/// <see cref="UserSearch.SortLimit"/> people are in the index's order (by institution or country, then id).</param>
+/// <param name="First">The place of the page's first user in the results, from 1.</param>
+public sealed record SearchPage(IReadOnlyList<UserRecord> Users, int? Total, bool Sorted, int First, string? Continuation);
+
+/// <summary>
+/// The staff's searches over a tenant's users by institution (the start of its domain) and by
+/// country (exactly), through <see cref="SearchIndex"/>: counted and sorted from the index rows when
+/// they are at most <see cref="SortLimit"/>, else paged in the index's order; then one point read per
+/// user shown. The continuation is a key (never an offset): the last one shown, in the order shown.
 /// </summary>
 public sealed class UserSearch(TableClients tables, UserStore users)
 {
     /// <summary>
-    /// Users of a tenant with this institution or country, a page at a time; the continuation is the
-    /// storage's own, so paging goes as far as there are users.
+    /// Results up to this size are always counted exactly and sorted as asked. Larger ones are too
+    /// when the first page of each partition happened to hold them all (up to about twice this);
+    /// beyond, the page says "more than" this and shows them in the index's order.
     /// </summary>
-    public async Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> QueryAsync(string tenantId, SearchField attribute,
-        string value, string? continuation, int pageSize, CancellationToken cancellationToken)
+    public const int SortLimit = 2_000;
+
+    public async Task<SearchPage> FindAsync(string tenantId, SearchField field, string value, SearchSort sort, string? continuation,
+        int pageSize, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
-        // The tenant's 16 partitions form one key range; outbox rows have neither attribute.
-        var (first, last) = (Partitions.All(tenantId).First(), Partitions.All(tenantId).Last());
-        var filter = attribute == SearchField.Country
-            ? TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and Country eq {value}")
-            : TableClient.CreateQueryFilter($"PartitionKey ge {first} and PartitionKey le {last} and Institution eq {value}");
-        await foreach (var page in table.QueryAsync<UserEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
-            .AsPages(continuation, pageSize))
+        var from = Position.Parse(continuation);
+        if (from.Mode != 'k')
         {
-            return (page.Values.Select(u => u.ToRecord()).ToList(), page.ContinuationToken);
+            var (all, whole) = await SearchIndex.ReadAsync(table, tenantId, field, value, null, SortLimit, cancellationToken);
+            if (whole)
+            {
+                var ordered = all.Select(r => (Key: SortKey(sort, r.Institution, r.Country, r.Day, r.RowKey), Row: r))
+                    .Where(r => from.Key is null || string.CompareOrdinal(r.Key, from.Key) > 0)
+                    .OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+                var shown = ordered.Take(pageSize).ToList();
+                var next = ordered.Count > pageSize ? new Position('s', from.First + pageSize, shown[^1].Key).ToString() : null;
+                return new SearchPage(await RecordsAsync(tenantId, field, shown.Select(s => s.Row), cancellationToken), all.Count, true, from.First, next);
+            }
+
+            if (from.Mode == 's')
+            {
+                from = Position.Start; // the results grew past the limit between pages: from the start, in the index's order
+            }
         }
 
-        return ([], null);
+        var (rows, complete) = await SearchIndex.ReadAsync(table, tenantId, field, value, from.Key, pageSize, cancellationToken);
+        var page = rows.Take(pageSize).ToList();
+        var more = rows.Count > pageSize || (!complete && page.Count > 0);
+        return new SearchPage(await RecordsAsync(tenantId, field, page, cancellationToken), null, false, from.First,
+            more ? new Position('k', from.First + page.Count, page[^1].RowKey).ToString() : null);
     }
 
-    /// <summary>
-    /// Users whose institution starts with <paramref name="prefix"/> (<see cref="InstitutionIndex"/>: a key-range
-    /// read of each partition, then one point read per user found), by institution; the record decides, so a
-    /// row a change left behind for a moment shows nobody. The continuation is opaque.
-    /// </summary>
-    public async Task<(IReadOnlyList<UserRecord> Users, string? Continuation)> FindByInstitutionAsync(string tenantId, string prefix,
-        string? continuation, int pageSize, CancellationToken cancellationToken)
+    /// <summary>The key a user sorts by, then their row (unique): one ordinal string, so that a continuation is the last key shown.</summary>
+    public static string SortKey(SearchSort sort, string? institution, string? country, string day, string tieBreak)
     {
-        var table = await tables.GetAsync(Table.Users, cancellationToken);
-        string? after = null;
-        try
+        var primary = sort switch
         {
-            after = continuation is null ? null : System.Text.Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(continuation));
-        }
-        catch (FormatException)
+            SearchSort.Institution => institution ?? "\uffff",
+            SearchSort.Country => country ?? "\uffff",
+            _ => (99_999_999 - (int.TryParse(day.Replace("-", "", StringComparison.Ordinal), CultureInfo.InvariantCulture, out var d) ? d : 0))
+                .ToString("D8", CultureInfo.InvariantCulture),
+        };
+        return primary + "\u0000" + tieBreak;
+    }
+
+    /// <summary>The records of the rows, in their order; the record decides, so a row a change left behind for a moment shows nobody.</summary>
+    private async Task<IReadOnlyList<UserRecord>> RecordsAsync(string tenantId, SearchField field, IEnumerable<IndexedUser> rows,
+        CancellationToken cancellationToken)
+    {
+        var list = rows.ToList();
+        var records = await Task.WhenAll(list.Select(r => users.FindEntityAsync(tenantId, r.UserId, cancellationToken)));
+        return records.Select((record, i) => (Record: record, Row: list[i]))
+            .Where(p => p.Record is not null && (field == SearchField.Institution ? p.Record.Institution == p.Row.Institution : p.Record.Country == p.Row.Country))
+            .Select(p => p.Record!.ToRecord()).ToList();
+    }
+
+    /// <summary>Where a page starts: the mode (<c>s</c> sorted, <c>k</c> the index's order), the place, and the key after which it starts.</summary>
+    private sealed record Position(char Mode, int First, string? Key)
+    {
+        public static readonly Position Start = new('-', 1, null);
+
+        public override string ToString() =>
+            $"{Mode}{First.ToString(CultureInfo.InvariantCulture)}.{Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(Key ?? ""))}";
+
+        public static Position Parse(string? value)
         {
+            if (string.IsNullOrEmpty(value))
+            {
+                return Start;
+            }
+
+            var dot = value.IndexOf('.', StringComparison.Ordinal);
+            try
+            {
+                if (value[0] is 's' or 'k' && dot > 1 && int.TryParse(value.AsSpan(1, dot - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+                    && first >= 1)
+                {
+                    return new Position(value[0], first, Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(value[(dot + 1)..])));
+                }
+            }
+            catch (FormatException)
+            {
+            }
+
             throw new OnboardingException(ApiError.ParameterInvalid, "The continuation is not one this search gave.");
         }
-
-        var (found, next) = await InstitutionIndex.FindAsync(table, tenantId, prefix, after, pageSize, cancellationToken);
-        var records = await Task.WhenAll(found.Select(f => users.FindEntityAsync(tenantId, f.UserId, cancellationToken)));
-        var shown = records.Select((r, i) => (Record: r, Indexed: found[i].Institution))
-            .Where(p => p.Record is not null && p.Record.Institution == p.Indexed)
-            .Select(p => p.Record!.ToRecord()).ToList();
-        return (shown, next is null ? null : Base64UrlEncoder.Encode(next));
     }
 }

@@ -108,11 +108,11 @@ public sealed class UserStore(TableClients tables, TimeProvider time)
         }
     }
 
-    /// <summary>The record alone, or the record with its outbox rows and institution index row in one entity-group transaction.</summary>
+    /// <summary>The record alone, or the record with its outbox rows and search index rows in one entity-group transaction.</summary>
     private static async Task WriteAsync(TableClient table, UserEntity entity, TableTransactionActionType action,
         IReadOnlyList<string> outbox, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var index = InstitutionIndex.Follow(entity).ToList(); // before the record goes: it notes the row
+        var index = SearchIndex.Follow(entity); // before the record goes: it notes the rows
         if (outbox.Count == 0 && index.Count == 0)
         {
             if (action == TableTransactionActionType.Add)
@@ -209,7 +209,7 @@ public sealed class UserStore(TableClients tables, TimeProvider time)
         {
             try
             {
-                var index = InstitutionIndex.Remove(user).ToList();
+                var index = SearchIndex.Remove(user).ToList();
                 if (index.Count == 0)
                 {
                     await table.DeleteEntityAsync(user.PartitionKey, user.RowKey, etag, cancellationToken);
@@ -247,13 +247,13 @@ public sealed class UserStore(TableClients tables, TimeProvider time)
     {
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         var deleted = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
-        // 50 records a batch: each may bring its institution index row.
-        var batches = users.GroupBy(u => u.PartitionKey).SelectMany(p => p.Chunk(50)).ToList();
+        // 33 records a batch: each may bring its two index rows (at most 100 actions a transaction).
+        var batches = users.GroupBy(u => u.PartitionKey).SelectMany(p => p.Chunk(33)).ToList();
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             try
             {
-                await table.SubmitTransactionAsync(batch.SelectMany(u => InstitutionIndex.Remove(u)
+                await table.SubmitTransactionAsync(batch.SelectMany(u => SearchIndex.Remove(u)
                     .Prepend(new TableTransactionAction(TableTransactionActionType.Delete, u, u.ETag))), ct);
                 foreach (var user in batch)
                 {

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Onboarding.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Onboarding.Privacy;
 
@@ -28,21 +29,7 @@ public static class Invariants
             }
         }
 
-        // The institution index follows its record exactly (same partition, same transaction): one row per
-        // record that notes it, naming that record's institution; none without its record.
-        var (first, last) = (Onboarding.Storage.Partitions.All(tenant).First(), Onboarding.Storage.Partitions.All(tenant).Last());
-        var indexRows = new List<string>();
-        await foreach (var row in service.Table("users").QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter(
-            $"PartitionKey ge {first} and PartitionKey le {last} and RowKey ge {Onboarding.Users.InstitutionIndex.Prefix} and RowKey lt {"~s|j"}"),
-            select: ["RowKey"]))
-        {
-            indexRows.Add(row.RowKey);
-        }
-
-        Assert.Equal(users.Values.Where(u => u.IndexedInstitution is not null).Select(u => Onboarding.Users.InstitutionIndex.Row(u.IndexedInstitution!, u.RowKey)).Order(StringComparer.Ordinal),
-            indexRows.Order(StringComparer.Ordinal));
-        Assert.All(users.Values, u => Assert.True(u.IndexedInstitution is null || u.IndexedInstitution == u.Institution,
-            $"user {u.RowKey[..8]}'s index row names another institution"));
+        await AssertSearchIndexExactAsync(service, tenant, users);
 
         foreach (var user in users.Values)
         {
@@ -106,6 +93,40 @@ public static class Invariants
         foreach (var entry in expiries.Where(e => !users.ContainsKey(ExpiryIndex.KeyOf(e))))
         {
             Assert.True(orphansAllowed, $"an expiry entry names {ExpiryIndex.KeyOf(entry)[..8]}, who is gone");
+        }
+    }
+
+    /// <summary>
+    /// The search index follows its record exactly (same partition, same transaction): a row per
+    /// institution and country the record notes, carrying the record's sort values; none without its record.
+    /// </summary>
+    public static async Task AssertSearchIndexExactAsync(ServiceHost service, string tenant, IReadOnlyDictionary<string, UserEntity>? known = null)
+    {
+        var users = known ?? (await service.UsersAsync(tenant)).ToDictionary(u => u.RowKey);
+        var (first, last) = (Onboarding.Storage.Partitions.All(tenant).First(), Onboarding.Storage.Partitions.All(tenant).Last());
+        var indexRows = new Dictionary<string, Azure.Data.Tables.TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in service.Table("users").QueryAsync<Azure.Data.Tables.TableEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter(
+            $"PartitionKey ge {first} and PartitionKey le {last} and RowKey ge {Onboarding.Users.SearchIndex.Prefix} and RowKey lt {Onboarding.Users.SearchIndex.End}")))
+        {
+            indexRows[row.RowKey] = row;
+        }
+
+        var expected = users.Values.SelectMany(u => new[]
+        {
+            u.IndexedInstitution is { } i ? Onboarding.Users.SearchIndex.Row(Onboarding.Users.SearchField.Institution, i, u.RowKey) : null,
+            u.IndexedCountry is { } c && u.IndexedDay is not null ? Onboarding.Users.SearchIndex.Row(Onboarding.Users.SearchField.Country, c, u.RowKey) : null,
+        }).OfType<string>();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), indexRows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(users.Values, u => Assert.True(u.IndexedInstitution is null || u.IndexedInstitution == u.Institution,
+            $"user {u.RowKey[..8]}'s index row names another institution"));
+        foreach (var u in users.Values.Where(u => u.IndexedDay is not null))
+        {
+            Assert.True(u.IndexedCountry == u.Country && u.IndexedDay == Onboarding.Users.SearchIndex.Day(u.LastSignInAt), $"user {u.RowKey[..8]}'s index rows lag");
+            foreach (var key in indexRows.Keys.Where(k => k.EndsWith("|" + u.RowKey, StringComparison.Ordinal)))
+            {
+                var row = indexRows[key];
+                Assert.Equal((u.Institution, u.Country, u.IndexedDay), (row.GetString("Institution"), row.GetString("Country"), row.GetString("Day")));
+            }
         }
     }
 }

@@ -79,6 +79,7 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Privacy:PurgeSchedule"] = "0 0 3 * * *",
             // Its own tests run it; elsewhere its probes would reach the tests' providers unasked.
             ["Onboarding:CheckTenantsAtStart"] = "false",
+            ["Onboarding:BackfillSearchIndexAtStart"] = "false",
             // Everything here comes from 127.0.0.1: the limits are out of the way except in RateLimitTests.
             ["RateLimits:LoginsPerClientPerMinute"] = "100000",
             ["RateLimits:StaffLoginsPerClientPerMinute"] = "100000",

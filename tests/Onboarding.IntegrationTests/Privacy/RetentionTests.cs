@@ -196,15 +196,17 @@ public sealed class RetentionTests : TestProviderTests
         Assert.Equal(["newer-target"], left);
     }
 
+    private static readonly IReadOnlySet<Onboarding.Tenants.StaffRole> Support = new HashSet<Onboarding.Tenants.StaffRole> { Onboarding.Tenants.StaffRole.Support };
+
     [Fact]
     public async Task StaffDirectoryEntries_KeptAsLongAsTheAuditEntriesThatNameThem_SeenAgainKeptLonger()
     {
         var tenant = Service.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>().Get("rp");
         var directory = Service.Services.GetRequiredService<Onboarding.Staff.StaffDirectory>();
-        await directory.RecordAsync(tenant, "gone-staff", "gone@example.org", TestContext.Current.CancellationToken);
-        await directory.RecordAsync(tenant, "staying-staff", "staying@example.org", TestContext.Current.CancellationToken);
+        await directory.RecordAsync(tenant, "gone-staff", "gone@example.org", Support, TestContext.Current.CancellationToken);
+        await directory.RecordAsync(tenant, "staying-staff", "staying@example.org", Support, TestContext.Current.CancellationToken);
         _clock.Advance(TimeSpan.FromDays(300));
-        await directory.RecordAsync(tenant, "staying-staff", "staying@example.org", TestContext.Current.CancellationToken); // seen again
+        await directory.RecordAsync(tenant, "staying-staff", "staying@example.org", Support, TestContext.Current.CancellationToken); // seen again
 
         _clock.Advance(TimeSpan.FromDays(540 - 300) + TimeSpan.FromMinutes(1)); // the audit retention since "gone" was last seen
         await Purge.RunAsync(TestContext.Current.CancellationToken);

@@ -29,30 +29,29 @@ public sealed class InstitutionSearchTests
         await RecordAsync(service, tenant, "unibz.it", 5); // "uni" but not "uni-"
         await RecordAsync(service, tenant, "vito.be", 5);
 
-        var first = await support.FindByAttributeAsync(staff, SearchField.Institution, "Uni-", null, TestContext.Current.CancellationToken);
+        var first = await FindAsync(support, staff, "Uni-", null);
         Assert.Equal(SupportService.PageSize, first.Users.Count);
         Assert.NotNull(first.Continuation);
-        var second = await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-", first.Continuation, TestContext.Current.CancellationToken);
+        var second = await FindAsync(support, staff, "uni-", first.Continuation);
         Assert.Null(second.Continuation);
         var all = first.Users.Concat(second.Users).Select(v => v.User).ToList();
         Assert.Equal(55, all.Count);
         Assert.Equal(55, all.Select(u => u.UserId).Distinct().Count());
         Assert.Equal(all.Select(u => u.Institution), all.Select(u => u.Institution).Order(StringComparer.Ordinal)); // by institution
         Assert.All(all, u => Assert.StartsWith("uni-", u.Institution, StringComparison.Ordinal));
-        Assert.Equal(30, (await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-bonn.de", null, TestContext.Current.CancellationToken)).Users.Count);
+        Assert.Equal(30, (await FindAsync(support, staff, "uni-bonn.de", null)).Users.Count);
         Assert.Equal(60, await CountAllAsync(support, staff, "uni")); // uni-bonn.de, uni-muenster.de and unibz.it, over two pages
-        await Assert.ThrowsAsync<Onboarding.Common.OnboardingException>(() =>
-            support.FindByAttributeAsync(staff, SearchField.Institution, "uni*", null, TestContext.Current.CancellationToken));
+        Assert.Throws<Onboarding.Common.OnboardingException>(() => StaffSearch.Of(SearchField.Institution, "uni*"));
 
         // The cost of a page: the 16 partitions' key ranges and a point read per user shown (and the audit entry).
         var before = counter.Count;
-        var page = await support.FindByAttributeAsync(staff, SearchField.Institution, "vito.", null, TestContext.Current.CancellationToken);
+        var page = await FindAsync(support, staff, "vito.", null);
         Assert.Equal(5, page.Users.Count);
         var cost = counter.Count - before;
         Assert.Equal(16 + 5 + 1, cost);
         await RecordAsync(service, tenant, "other.org", 400); // many more users elsewhere
         before = counter.Count;
-        Assert.Equal(5, (await support.FindByAttributeAsync(staff, SearchField.Institution, "vito.", null, TestContext.Current.CancellationToken)).Users.Count);
+        Assert.Equal(5, (await FindAsync(support, staff, "vito.", null)).Users.Count);
         Assert.Equal(cost, counter.Count - before);
     }
 
@@ -65,8 +64,8 @@ public sealed class InstitutionSearchTests
 
         // s1 moves to VITO: found there, no longer at Bonn; one row each, nothing left behind.
         await RecordAsync(service, tenant, "vito.be", 1, from: 1);
-        Assert.Equal(2, (await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-bonn", null, TestContext.Current.CancellationToken)).Users.Count);
-        Assert.Single((await support.FindByAttributeAsync(staff, SearchField.Institution, "vito", null, TestContext.Current.CancellationToken)).Users);
+        Assert.Equal(2, (await FindAsync(support, staff, "uni-bonn", null)).Users.Count);
+        Assert.Single((await FindAsync(support, staff, "vito", null)).Users);
         Assert.Equal(["uni-bonn.de", "uni-bonn.de", "vito.be"], (await IndexRowsAsync(service)).Select(r => r.Institution).Order(StringComparer.Ordinal));
 
         // Erased, on request and by the purge: the rows go with the records.
@@ -77,7 +76,7 @@ public sealed class InstitutionSearchTests
         Assert.Equal(2, left.Count);
         await users.DeleteManyAsync(left, TestContext.Current.CancellationToken);
         Assert.Empty(await IndexRowsAsync(service));
-        Assert.Empty((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni", null, TestContext.Current.CancellationToken)).Users);
+        Assert.Empty((await FindAsync(support, staff, "uni", null)).Users);
     }
 
     [Fact]
@@ -94,11 +93,11 @@ public sealed class InstitutionSearchTests
             PartitionKey = UserEntity.PartitionOf("big", id), RowKey = id, Issuer = "https://issuer", Subject = "s900", Institution = "uni-bonn.de",
             FirstSignInAt = now, LastSignInAt = now, SignInCount = 1, ExpiresAt = now.AddDays(365),
         }, TestContext.Current.CancellationToken);
-        Assert.Empty((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-", null, TestContext.Current.CancellationToken)).Users);
+        Assert.Empty((await FindAsync(support, staff, "uni-", null)).Users);
 
         await RecordAsync(service, tenant, "uni-bonn.de", 1, from: 900);
 
-        Assert.Equal(id, Assert.Single((await support.FindByAttributeAsync(staff, SearchField.Institution, "uni-", null, TestContext.Current.CancellationToken)).Users).User.UserId);
+        Assert.Equal(id, Assert.Single((await FindAsync(support, staff, "uni-", null)).Users).User.UserId);
         Assert.Equal([("uni-bonn.de", id)], await IndexRowsAsync(service));
     }
 
@@ -116,12 +115,16 @@ public sealed class InstitutionSearchTests
             service.Services.GetRequiredService<SupportService>());
     }
 
+    private static Task<SupportUserPage> FindAsync(SupportService support, StaffMember staff, string prefix, string? continuation,
+        SearchSort sort = SearchSort.Institution) =>
+        support.SearchAsync(staff, StaffSearch.Of(SearchField.Institution, prefix), sort, continuation, SupportService.PageSize, TestContext.Current.CancellationToken);
+
     private static async Task<int> CountAllAsync(SupportService support, StaffMember staff, string prefix)
     {
         var (count, continuation) = (0, (string?)null);
         do
         {
-            var page = await support.FindByAttributeAsync(staff, SearchField.Institution, prefix, continuation, TestContext.Current.CancellationToken);
+            var page = await FindAsync(support, staff, prefix, continuation);
             count += page.Users.Count;
             continuation = page.Continuation;
         }
@@ -134,9 +137,9 @@ public sealed class InstitutionSearchTests
     {
         var rows = new List<(string, string)>();
         await foreach (var row in service.Table("users").QueryAsync<TableEntity>(
-            e => e.RowKey.CompareTo(InstitutionIndex.Prefix) >= 0 && e.RowKey.CompareTo("~s|j") < 0, cancellationToken: TestContext.Current.CancellationToken))
+            e => e.RowKey.CompareTo(SearchIndex.KeyPrefix(SearchField.Institution)) >= 0 && e.RowKey.CompareTo("~s|j") < 0, cancellationToken: TestContext.Current.CancellationToken))
         {
-            var rest = row.RowKey[InstitutionIndex.Prefix.Length..];
+            var rest = row.RowKey[SearchIndex.KeyPrefix(SearchField.Institution).Length..];
             rows.Add((rest[..rest.LastIndexOf('|')], rest[(rest.LastIndexOf('|') + 1)..]));
         }
 

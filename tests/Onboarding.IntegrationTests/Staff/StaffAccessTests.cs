@@ -296,27 +296,27 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
         var users = Service.Table("users");
         await users.CreateIfNotExistsAsync();
         var now = DateTimeOffset.UtcNow;
-        // As the store writes them: each record with its institution index row, in one transaction.
-        foreach (var chunk in Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("demo", $"seed{i:D28}")).SelectMany(p => p.Chunk(50)))
+        // As the store writes them: each record with its search index rows, in one transaction.
+        foreach (var chunk in Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("demo", $"seed{i:D28}")).SelectMany(p => p.Chunk(30)))
         {
-            await users.SubmitTransactionAsync(chunk.SelectMany(i => new[]
+            await users.SubmitTransactionAsync(chunk.SelectMany(i =>
             {
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace,
-                    new TableEntity(UserEntity.PartitionOf("demo", $"seed{i:D28}"), InstitutionIndex.Row(institution, $"seed{i:D28}"))),
-            }).Concat(chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new UserEntity
-            {
-                IndexedInstitution = institution,
-                PartitionKey = UserEntity.PartitionOf("demo", $"seed{i:D28}"),
-                RowKey = $"seed{i:D28}",
-                Issuer = "https://seed.example",
-                Subject = $"seed-{i}",
-                Institution = institution,
-                Country = country,
-                FirstSignInAt = now,
-                LastSignInAt = now,
-                SignInCount = 1,
-                ExpiresAt = now.AddDays(365),
-            }))));
+                var user = new UserEntity
+                {
+                    PartitionKey = UserEntity.PartitionOf("demo", $"seed{i:D28}"),
+                    RowKey = $"seed{i:D28}",
+                    Issuer = "https://seed.example",
+                    Subject = $"seed-{i}",
+                    Institution = institution,
+                    Country = country,
+                    FirstSignInAt = now,
+                    LastSignInAt = now,
+                    SignInCount = 1,
+                    ExpiresAt = now.AddDays(365),
+                };
+                var index = SearchIndex.Follow(user);
+                return index.Prepend(new TableTransactionAction(TableTransactionActionType.UpsertReplace, user));
+            }));
         }
     }
 }

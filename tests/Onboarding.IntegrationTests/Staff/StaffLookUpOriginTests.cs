@@ -8,10 +8,11 @@ using Onboarding.Users;
 namespace Onboarding.IntegrationTests.Staff;
 
 /// <summary>
-/// The staff cookie is SameSite=Lax, so it comes along when a link on another site is followed. A GET
-/// that looks someone up (and writes an audit entry) runs only when the browser says it comes from
-/// the service's own pages (<c>Sec-Fetch-Site: same-origin</c>, or <c>none</c> when typed), or, from a
-/// browser that sends no Fetch Metadata, with the link token the staff page puts in its own links.
+/// The staff cookie is SameSite=Lax, so it comes along when a link on another site is followed. The
+/// staff page searches by a form posted with the session's anti-forgery token, and redirects to an
+/// address that holds neither that token nor what was searched: only <c>q</c>, the look-up sealed to
+/// the session. A GET runs a look-up (and writes an audit entry) only from such a <c>q</c>, and never
+/// when the browser says it comes from another site; a look-up in the address (<c>?email=</c>) never runs.
 /// </summary>
 [Collection(DevProviderCollection.Name)]
 public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClassFixture<DevProviderHost>, IAsyncLifetime
@@ -31,16 +32,19 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    /// <summary>Every kind of look-up the staff page runs on a GET.</summary>
-    private static readonly string[] LookUps = ["email=" + Uri.EscapeDataString(BobEmail), "user={bob}", "user={bob}&confirm=erase", "country=DE", "institution=uni-bonn.de"];
+    /// <summary>Every look-up the staff page once ran from its address.</summary>
+    private static readonly string[] InAddress = ["email=" + Uri.EscapeDataString(BobEmail), "user={bob}", "user={bob}&confirm=erase", "country=DE", "institution=uni-bonn.de"];
 
     [Theory]
     [InlineData("cross-site")]
     [InlineData("same-site")]
-    public async Task LookUpFromALinkOnAnotherSite_RunsNoSearch_WritesNoAuditEntry_SaysWhy_Logged(string site)
+    [InlineData("same-origin")]
+    [InlineData("none")]
+    [InlineData(null)]
+    public async Task ALookUpInTheAddress_NeverRuns_WhereverTheLinkWas_NoAuditEntry_SaysWhy_Logged(string? site)
     {
         using var staff = await SignInAsStaffAsync();
-        foreach (var lookUp in LookUps)
+        foreach (var lookUp in InAddress)
         {
             var audited = await AuditCountAsync();
             var logged = Service.Logs.Lines.Count;
@@ -49,78 +53,131 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var html = await response.Content.ReadAsStringAsync();
-            Assert.Contains("came from a link outside the staff page, so it was not run", html, StringComparison.Ordinal);
-            Assert.Contains("<form method=\"get\"", html, StringComparison.Ordinal); // the search form, to search on purpose
-            Assert.DoesNotContain("class=\"results\"", html, StringComparison.Ordinal);
-            Assert.DoesNotContain("data-user=", html, StringComparison.Ordinal);
-            Assert.DoesNotContain(BobEmail, html, StringComparison.OrdinalIgnoreCase);
+            AssertNotRun(html);
             Assert.Equal(audited, await AuditCountAsync());
             var refusal = Assert.Single(Service.Logs.Lines.Skip(logged), l => l.Contains("Staff look-up", StringComparison.Ordinal));
-            Assert.Contains($"Sec-Fetch-Site is {site}", refusal, StringComparison.Ordinal);
+            Assert.Contains("a look-up in the address", refusal, StringComparison.Ordinal);
             Assert.DoesNotContain(BobEmail, refusal, StringComparison.OrdinalIgnoreCase);
         }
     }
 
-    [Theory]
-    [InlineData("same-origin")]
-    [InlineData("none")]
-    public async Task LookUpFromTheServicesOwnPages_OrTyped_Runs_Audited(string site)
-    {
-        using var staff = await SignInAsStaffAsync();
-        var audited = await AuditCountAsync();
-
-        using var byEmail = await GetStaffPageAsync(staff, "email=" + Uri.EscapeDataString(BobEmail), site);
-        using var byId = await GetStaffPageAsync(staff, "user={bob}", site);
-
-        var results = await byEmail.Content.ReadAsStringAsync();
-        Assert.Contains("class=\"results\"", results, StringComparison.Ordinal);
-        Assert.Contains(BobEmail, results, StringComparison.Ordinal);
-        Assert.Contains($"data-user=\"{BobId}\"", await byId.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(audited + 2, await AuditCountAsync());
-    }
-
     [Fact]
-    public async Task NoFetchMetadata_OnlyWithTheLinkTokenOfThePagesOwnLinks()
+    public async Task TheSearchForm_RedirectsToAnAddressWithoutTheTokenOrTheEmail_ThatRunsTheSearch_AndItsLinksToo_EachAudited()
     {
         using var staff = await SignInAsStaffAsync();
         var audited = await AuditCountAsync();
+        var csrf = await SearchFormTokenAsync(staff);
 
-        // An old browser following another site's link: no Sec-Fetch-Site, no token.
-        using (var bare = await GetStaffPageAsync(staff, "email=" + Uri.EscapeDataString(BobEmail), site: null))
-        {
-            Assert.Contains("was not run", await bare.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
+        var results = await SearchAsync(staff, csrf, ("email", BobEmail));
 
-        using (var forged = await GetStaffPageAsync(staff, $"user={{bob}}&csrf=forged", site: null))
-        {
-            Assert.DoesNotContain("data-user=", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
+        Assert.StartsWith("/api/tenants/demo/staff?q=", results, StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(csrf), results, StringComparison.Ordinal);
+        Assert.DoesNotContain("csrf", results, StringComparison.Ordinal);
+        Assert.DoesNotContain("bob", results, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("uni-bonn", results, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(audited, await AuditCountAsync()); // the POST only makes the look-up
 
-        Assert.Equal(audited, await AuditCountAsync());
-
-        // The page's own search form carries the token; its result links and the user view's links too.
-        using var page = await GetStaffPageAsync(staff, "", site: null);
-        var token = SearchFormToken().Match(await page.Content.ReadAsStringAsync()).Groups["token"].Value;
-        Assert.NotEmpty(token);
-        using var results = await GetStaffPageAsync(staff, $"csrf={token}&email={Uri.EscapeDataString(BobEmail)}&institution=&country=", site: null);
-        var html = await results.Content.ReadAsStringAsync();
+        using var page = await GetAsync(staff, results, "same-origin");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("class=\"results\"", html, StringComparison.Ordinal);
         Assert.Contains(BobEmail, html, StringComparison.Ordinal);
+        Assert.Contains("1 person found", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{BobEmail}\"", html, StringComparison.Ordinal); // the form keeps the search, to change it
+        Assert.Equal(audited + 1, await AuditCountAsync());
+
         var userLink = WebUtility.HtmlDecode(UserLink().Match(html).Groups["href"].Value);
-        Assert.Contains("csrf=", userLink, StringComparison.Ordinal);
-        using var user = await staff.GetAsync(new Uri(Service.BaseUrl, userLink));
+        Assert.Matches("^/api/tenants/demo/staff\\?q=[^&]+$", userLink);
+        Assert.DoesNotContain(BobId, userLink, StringComparison.Ordinal);
+        using var user = await GetAsync(staff, userLink, "same-origin");
         var view = await user.Content.ReadAsStringAsync();
         Assert.Contains($"data-user=\"{BobId}\"", view, StringComparison.Ordinal);
         var eraseLink = WebUtility.HtmlDecode(EraseLink().Match(view).Groups["href"].Value);
-        using var confirm = await staff.GetAsync(new Uri(Service.BaseUrl, eraseLink));
+        using var confirm = await GetAsync(staff, eraseLink, "same-origin");
         Assert.Contains("Yes, erase", await confirm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(audited + 3, await AuditCountAsync()); // search, view, view (before confirming)
+        Assert.DoesNotContain(Service.Logs.Lines, l => l.Contains(BobEmail, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("cross-site")]
+    [InlineData("same-site")]
+    public async Task AGenuineLookUp_FollowedFromAnotherSite_NotRun(string site)
+    {
+        using var staff = await SignInAsStaffAsync();
+        var results = await SearchAsync(staff, await SearchFormTokenAsync(staff), ("email", BobEmail));
+        var (audited, logged) = (await AuditCountAsync(), Service.Logs.Lines.Count);
+
+        using var page = await GetAsync(staff, results, site);
+
+        AssertNotRun(await page.Content.ReadAsStringAsync());
+        Assert.Equal(audited, await AuditCountAsync());
+        Assert.Contains($"Sec-Fetch-Site is {site}", Assert.Single(Service.Logs.Lines.Skip(logged), l => l.Contains("Staff look-up", StringComparison.Ordinal)),
+            StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task AfterARecheck_TheRedirectBackToTheUserCarriesTheLinkToken()
+    public async Task ALookUpOfAnotherSession_NotRun_EvenTyped_ButAnOldBrowserWithoutFetchMetadataRunsItsOwn()
+    {
+        using var carol = await SignInAsStaffAsync();
+        var results = await SearchAsync(carol, await SearchFormTokenAsync(carol), ("email", BobEmail));
+        using var again = await SignInAsStaffAsync(); // the same person's next session, or a colleague who was sent the link
+        var audited = await AuditCountAsync();
+
+        using (var shared = await GetAsync(again, results, "none"))
+        {
+            AssertNotRun(await shared.Content.ReadAsStringAsync());
+        }
+
+        using (var forged = await GetAsync(carol, results[..^3] + "AAA", "same-origin"))
+        {
+            AssertNotRun(await forged.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(audited, await AuditCountAsync());
+        Assert.Contains(Service.Logs.Lines, l => l.Contains("no look-up sealed to this session", StringComparison.Ordinal));
+
+        using var old = await GetAsync(carol, results, site: null);
+        Assert.Contains(BobEmail, await old.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(audited + 1, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task ASearchPostedWithoutTheFormsToken_RunsNothing_AndABadSearchSaysWhatIsWrong()
     {
         using var staff = await SignInAsStaffAsync();
-        using var view = await GetStaffPageAsync(staff, "user={bob}", "same-origin");
+        var audited = await AuditCountAsync();
+
+        using var forged = await PostSearchAsync(staff, "forged", ("email", BobEmail));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.DoesNotContain(BobEmail, await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var csrf = await SearchFormTokenAsync(staff);
+        foreach (var (fields, problem) in new[]
+                 {
+                     (new[] { ("email", BobEmail), ("country", "DE") }, "Fill in one field"),
+                     (new[] { ("institution", "uni bonn") }, "An institution is found by the start of its domain"),
+                     (new[] { ("country", "Germany") }, "A country is its two-letter code"),
+                 })
+        {
+            using var post = await PostSearchAsync(staff, csrf, fields);
+            Assert.Equal(HttpStatusCode.SeeOther, post.StatusCode);
+            Assert.Matches("^/api/tenants/demo/staff\\?problem=[a-z-]+$", post.Headers.Location!.OriginalString);
+            using var page = await GetAsync(staff, post.Headers.Location!.OriginalString, "same-origin");
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains(problem, html, StringComparison.Ordinal);
+            Assert.Contains("Nothing was searched.", html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(audited, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task AfterARecheck_TheRedirectBackToTheUserIsASealedLookUp()
+    {
+        using var staff = await SignInAsStaffAsync();
+        var results = await SearchAsync(staff, await SearchFormTokenAsync(staff), ("email", BobEmail));
+        using var found = await GetAsync(staff, results, "same-origin");
+        using var view = await GetAsync(staff, WebUtility.HtmlDecode(UserLink().Match(await found.Content.ReadAsStringAsync()).Groups["href"].Value), "same-origin");
         var csrf = RecheckFormToken().Match(await view.Content.ReadAsStringAsync()).Groups["csrf"].Value;
         Assert.NotEmpty(csrf);
 
@@ -130,10 +187,13 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
         };
         using var redirect = await staff.SendAsync(post);
         Assert.Equal(HttpStatusCode.SeeOther, redirect.StatusCode);
+        var back = redirect.Headers.Location!.OriginalString;
+        Assert.DoesNotContain(BobId, back, StringComparison.Ordinal);
+        Assert.DoesNotContain("csrf", back, StringComparison.Ordinal);
 
         // Followed by a browser without Fetch Metadata: the user is shown again, with the notice.
-        using var back = await staff.GetAsync(new Uri(Service.BaseUrl, redirect.Headers.Location!.OriginalString));
-        var html = await back.Content.ReadAsStringAsync();
+        using var again = await GetAsync(staff, back, site: null);
+        var html = await again.Content.ReadAsStringAsync();
         Assert.Contains($"data-user=\"{BobId}\"", html, StringComparison.Ordinal);
         Assert.Contains("Re-checked just now: ", html, StringComparison.Ordinal);
     }
@@ -141,18 +201,40 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
     [Theory]
     [InlineData("support/users?email=bob@uni-bonn.de")]
     [InlineData("support/users/{bob}")]
-    public async Task SupportApiLookUp_WithTheStaffCookie_FromAnotherSite_Refused_NoAuditEntry(string path)
+    public async Task SupportApiLookUp_WithTheStaffCookieAlone_Refused_WhereverFrom_NoAuditEntry(string path)
     {
         using var staff = await SignInAsStaffAsync();
         var audited = await AuditCountAsync();
 
-        using var crossSite = await GetAsync(staff, "api/tenants/demo/" + path.Replace("{bob}", BobId, StringComparison.Ordinal), "cross-site");
-        Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
-        Assert.DoesNotContain(BobEmail, await crossSite.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(audited, await AuditCountAsync());
+        foreach (var site in new[] { "cross-site", "none", "same-origin" })
+        {
+            using var response = await GetAsync(staff, "/api/tenants/demo/" + path.Replace("{bob}", BobId, StringComparison.Ordinal), site);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.DoesNotContain(BobEmail, await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        }
 
-        using var typed = await GetAsync(staff, "api/tenants/demo/" + path.Replace("{bob}", BobId, StringComparison.Ordinal), "none");
-        Assert.Equal(HttpStatusCode.OK, typed.StatusCode);
+        Assert.Equal(audited, await AuditCountAsync());
+    }
+
+    [Fact]
+    public async Task TheResultsCsvLink_RunsWithTheCookie_OnlyFromThePage()
+    {
+        using var staff = await SignInAsStaffAsync();
+        var results = await SearchAsync(staff, await SearchFormTokenAsync(staff), ("email", BobEmail));
+        using var page = await GetAsync(staff, results, "same-origin");
+        var csv = WebUtility.HtmlDecode(CsvLink().Match(await page.Content.ReadAsStringAsync()).Groups["href"].Value);
+        Assert.Matches("^/api/tenants/demo/support/users\\?q=[^&]+&format=csv$", csv);
+        var audited = await AuditCountAsync();
+
+        using (var crossSite = await GetAsync(staff, csv, "cross-site"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
+        }
+
+        Assert.Equal(audited, await AuditCountAsync());
+        using var download = await GetAsync(staff, csv, "same-origin");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Contains(BobEmail, await download.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(audited + 1, await AuditCountAsync());
     }
 
@@ -171,14 +253,24 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
         }, cancellationToken: TestContext.Current.CancellationToken);
         await Service.Services.GetRequiredService<Onboarding.Privacy.EmailIndex>().AddAsync("demo", lookAlike, id, TestContext.Current.CancellationToken);
         using var browser = await SignInAsStaffAsync();
+        var csrf = await SearchFormTokenAsync(browser);
 
-        using var found = await GetStaffPageAsync(browser, "email=" + Uri.EscapeDataString(lookAlike), "same-origin");
+        using var found = await GetAsync(browser, await SearchAsync(browser, csrf, ("email", lookAlike)), "same-origin");
 
         var html = await found.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Matches("<bdi>(\u0430|&#x430;)lice@vito.be</bdi>", html); // written as is or as a character reference
         Assert.Contains("mixed scripts", html, StringComparison.Ordinal);
-        using var genuine = await GetStaffPageAsync(browser, "email=" + Uri.EscapeDataString(BobEmail), "same-origin");
+        using var genuine = await GetAsync(browser, await SearchAsync(browser, csrf, ("email", BobEmail)), "same-origin");
         Assert.DoesNotContain("mixed scripts", await genuine.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    private static void AssertNotRun(string html)
+    {
+        Assert.Contains("This look-up was not run", html, StringComparison.Ordinal);
+        Assert.Contains("<form method=\"post\" action=\"/api/tenants/demo/staff\" class=\"search\"", html, StringComparison.Ordinal); // to search on purpose
+        Assert.DoesNotContain("class=\"results\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-user=", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(BobEmail, html, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A browser (HTML) with carol's staff session of demo.</summary>
@@ -195,19 +287,18 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
         return browser;
     }
 
+    private Task<string> SearchFormTokenAsync(Browser browser) => StaffForms.TokenAsync(browser, Service.BaseUrl, "demo");
+
+    private Task<string> SearchAsync(Browser browser, string csrf, params (string Field, string Value)[] fields) =>
+        StaffForms.SearchAsync(browser, Service.BaseUrl, "demo", csrf, fields);
+
+    private Task<HttpResponseMessage> PostSearchAsync(Browser browser, string csrf, params (string Field, string Value)[] fields) =>
+        StaffForms.PostSearchAsync(browser, Service.BaseUrl, "demo", csrf, fields);
+
     private Task<HttpResponseMessage> GetStaffPageAsync(Browser browser, string query, string? site) =>
-        GetAsync(browser, "api/tenants/demo/staff" + (query.Length == 0 ? "" : "?" + query.Replace("{bob}", BobId, StringComparison.Ordinal)), site);
+        GetAsync(browser, "/api/tenants/demo/staff" + (query.Length == 0 ? "" : "?" + query.Replace("{bob}", BobId, StringComparison.Ordinal)), site);
 
-    private Task<HttpResponseMessage> GetAsync(Browser browser, string path, string? site)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Service.BaseUrl, path));
-        if (site is not null)
-        {
-            request.Headers.Add("Sec-Fetch-Site", site);
-        }
-
-        return browser.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetAsync(Browser browser, string path, string? site) => StaffForms.GetAsync(browser, Service.BaseUrl, path, site);
 
     private async Task<int> AuditCountAsync()
     {
@@ -226,14 +317,14 @@ public sealed partial class StaffLookUpOriginTests(DevProviderHost host) : IClas
         return count;
     }
 
-    [GeneratedRegex("<form method=\"get\"[^>]*class=\"search\">\\s*<input type=\"hidden\" name=\"csrf\" value=\"(?<token>[^\"]+)\"")]
-    private static partial Regex SearchFormToken();
-
-    [GeneratedRegex("<table class=\"results\">.*?<a href=\"(?<href>[^\"]+)\"", RegexOptions.Singleline)]
+    [GeneratedRegex("<table class=\"results\">.*?<tbody>.*?<a href=\"(?<href>[^\"]+)\"", RegexOptions.Singleline)]
     private static partial Regex UserLink();
 
     [GeneratedRegex("<a href=\"(?<href>[^\"]+)\">Erase this user")]
     private static partial Regex EraseLink();
+
+    [GeneratedRegex("<a href=\"(?<href>[^\"]+)\" download>Download all of them as CSV")]
+    private static partial Regex CsvLink();
 
     [GeneratedRegex("<form method=\"post\" action=\"/api/tenants/demo/staff\">\\s*<input type=\"hidden\" name=\"csrf\" value=\"(?<csrf>[^\"]+)\"")]
     private static partial Regex RecheckFormToken();

@@ -20,6 +20,7 @@ public sealed class StartupFailFastTests : IDisposable
     {
         var settings = Settings();
         settings["Onboarding:CheckTenantsAtStart"] = "false"; // the background check calls out by design: below
+        settings["Onboarding:BackfillSearchIndexAtStart"] = "false"; // so does the search index backfill, in the background
         await using var app = LocalFunctionHost.Build([], settings);
 
         await app.StartAsync(TestContext.Current.CancellationToken);
