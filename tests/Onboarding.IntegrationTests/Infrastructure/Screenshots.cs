@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace Onboarding.IntegrationTests.Infrastructure;
 
-/// <summary>Screenshots of the person's pages, kept as test artefacts (<c>.artifacts/journey/</c>); <c>docs/journey/</c> is refreshed from them.</summary>
+/// <summary>Screenshots of the pages (the person's, the dashboard), kept as test artefacts (<c>.artifacts/journey/</c>); <c>docs/journey/</c> is refreshed from them.</summary>
 public static class Screenshots
 {
     public static async Task SaveAsync(IPage page, string name)
