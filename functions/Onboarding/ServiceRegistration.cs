@@ -26,6 +26,8 @@ public static class ServiceRegistration
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UptakeOptions>().BindConfiguration(UptakeOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
 
         // Loaded and validated once; a bad tenants file stops the host at start with the field's name.
         services.AddSingleton(sp => new TenantCatalog(TenantFile.Load(
@@ -139,6 +141,8 @@ public static class ServiceRegistration
         services.AddSingleton<Uptake.UptakePlanner>();
         services.AddSingleton<Uptake.UptakeDrain>();
         services.AddSingleton<Uptake.FailedSignInCounting>();
+        services.AddSingleton<Uptake.FailureShards>();
+        services.AddHostedService<Uptake.FailureShardFlusher>();
         services.AddSingleton<Uptake.UptakeMarkers>();
         services.AddSingleton<Uptake.UptakeReports>();
         services.AddSingleton<Uptake.UptakeDashboard>();

@@ -19,9 +19,12 @@ namespace Onboarding.Uptake;
 /// Counters have one writer at a time in practice (the timer); a concurrent drain loses an ETag race
 /// and reads again. A sign-in never waits for any of this.
 /// </summary>
-/// <remarks>Each run first has <see cref="FailedSignInCounting"/> add the failed sign-ins this instance tallied.</remarks>
-public sealed partial class UptakeDrain(TableClients tables, TenantCatalog tenants, UptakeReports reports, FailedSignInCounting failures,
-    TimeProvider time, ILogger<UptakeDrain> logger)
+/// <remarks>
+/// Each run first flushes this instance's failed-sign-in tally to its shard rows (<see cref="FailureShards"/>),
+/// then has <see cref="FailedSignInCounting"/> count every instance's shards of each tenant.
+/// </remarks>
+public sealed partial class UptakeDrain(TableClients tables, TenantCatalog tenants, UptakeReports reports, FailureShards shards,
+    FailedSignInCounting failures, TimeProvider time, ILogger<UptakeDrain> logger)
 {
     /// <summary>Outbox rows read per user partition per run; the rest waits for the next run.</summary>
     public const int MaxPerPartitionPerRun = 2000;
@@ -36,7 +39,7 @@ public sealed partial class UptakeDrain(TableClients tables, TenantCatalog tenan
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var total = 0;
-        failures.TakeTallies();
+        await shards.FlushAsync(cancellationToken); // never throws for storage: what it could not write waits in memory
         foreach (var tenant in tenants.All)
         {
             try
@@ -239,7 +242,7 @@ public sealed partial class UptakeDrain(TableClients tables, TenantCatalog tenan
         {
             if (row.OutboxPartition.Length == 0)
             {
-                old.Add(row); // a failure batch's: no outbox row to wait for
+                old.Add(row); // a failure batch's, from before failures were counted from shards: no outbox row
                 continue;
             }
 

@@ -4,9 +4,10 @@ using Onboarding.Storage;
 namespace Onboarding.Uptake;
 
 /// <summary>
-/// The uptake table (partition = tenant and month) holds summary rows only (<see cref="UptakeSummaries"/>:
-/// one per dimension, whatever the number of users), and for a quarter of an hour the
-/// <see cref="AppliedEventEntity"/> rows of the events just counted.
+/// The uptake table (partition = tenant and month) holds summary rows (<see cref="UptakeSummaries"/>:
+/// one per dimension, whatever the number of users), for a quarter of an hour the
+/// <see cref="AppliedEventEntity"/> rows of the events just counted, and each instance's
+/// <see cref="FailureShardEntity"/> of the month's failed sign-ins (<c>f|{instance}</c>).
 /// </summary>
 /// <summary>
 /// <c>e|{event id}</c> in a counter partition, added in the same transaction as the event's counts:

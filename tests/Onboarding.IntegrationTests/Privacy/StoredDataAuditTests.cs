@@ -27,7 +27,8 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         ["emailindex"] = ["UserIds"],
         ["expiries"] = ["EmailKey", "AliasKey", "FirstSignInAt", "RecordExpiresAt", "StaleEmailKey", "StaleAliasKey", "Life"],
         ["audit"] = ["At", "Actor", "ActorRoles", "Action", "TargetUser", "Detail"],
-        ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt", "From", "BuiltAt", "Top"],
+        ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt", "From", "BuiltAt", "Top",
+            "Tally", "Counted", "Pending", "FlushedAt"], // and the failed sign-ins' shard rows: counts by error code
         ["uptakemarkers"] = ["EventId"],
         ["staffdirectory"] = ["Email", "LastSeenAt", "ExpiresAt"], // staff's work addresses, for the audit log's names
     };
