@@ -129,6 +129,10 @@ internal static class Seeder
         return (user, email, expiry);
     }
 
+    /// <summary>The person's search index rows, as the store writes them with the record (<see cref="SearchIndex.Follow"/>; it notes them on the record).</summary>
+    public static IReadOnlyList<ITableEntity> IndexRows(UserEntity user) =>
+        SearchIndex.Follow(user).Select(a => a.Entity).ToList();
+
     /// <summary>Seeds people and, unless <paramref name="counters"/> is false, the twelve months of uptake counters they make.</summary>
     public static async Task<Seeded> SeedAsync(BenchHost host, IReadOnlyList<Person> people, DateTimeOffset now, bool counters)
     {
@@ -137,7 +141,7 @@ internal static class Seeder
         var rows = people.Select(p => Rows(p, BenchHost.Tenant, host.Get<Onboarding.Tenants.TenantCatalog>().Get(BenchHost.Tenant).Issuer, emails)).ToList();
         var work = new List<(string Table, IReadOnlyList<ITableEntity> Entities)>
         {
-            ("users", rows.Select(r => (ITableEntity)r.User).ToList()),
+            ("users", rows.SelectMany(r => IndexRows(r.User).Prepend(r.User)).ToList()),
             ("emailindex", rows.Select(r => (ITableEntity)r.Email).ToList()),
             ("expiries", rows.Select(r => (ITableEntity)r.Expiry).ToList()),
         };

@@ -28,7 +28,22 @@ public sealed partial class CsvDownload : IResult, IAsyncDisposable
     public static async Task<CsvDownload> StartAsync(string fileName, string header, IAsyncEnumerable<string> rows, CancellationToken cancellationToken)
     {
         var enumerator = rows.GetAsyncEnumerator(cancellationToken);
-        return new CsvDownload(fileName, header, enumerator, await enumerator.MoveNextAsync());
+        try
+        {
+            return new CsvDownload(fileName, header, enumerator, await enumerator.MoveNextAsync());
+        }
+        catch
+        {
+            await enumerator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Rows already at hand (a report read whole), sent as they are written out.</summary>
+    public static CsvDownload Of(string fileName, string header, IEnumerable<string> rows)
+    {
+        var enumerator = new Rows(rows.GetEnumerator());
+        return new CsvDownload(fileName, header, enumerator, enumerator.MoveNext());
     }
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -64,6 +79,22 @@ public sealed partial class CsvDownload : IResult, IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _rows.DisposeAsync();
+
+    /// <summary>An in-memory sequence read as an asynchronous one.</summary>
+    private sealed class Rows(IEnumerator<string> rows) : IAsyncEnumerator<string>
+    {
+        public string Current => rows.Current;
+
+        public bool MoveNext() => rows.MoveNext();
+
+        public ValueTask<bool> MoveNextAsync() => ValueTask.FromResult(rows.MoveNext());
+
+        public ValueTask DisposeAsync()
+        {
+            rows.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }
 
 internal static partial class CsvDownloadLog

@@ -1,6 +1,4 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Net.Http.Headers;
 using Onboarding.Functions.Http;
 using Onboarding.Uptake;
 
@@ -17,8 +15,8 @@ public static class ReportResponses
         if (wantsCsv)
         {
             var name = $"uptake-{tenant ?? "all"}-{query.From:yyyy-MM}-{query.To:yyyy-MM}{(query.By is null ? "" : "-by-" + query.By)}.csv";
-            request.HttpContext.Response.Headers[HeaderNames.ContentDisposition] = $"attachment; filename=\"{name}\"";
-            return TypedResults.Text(ReportTable.Csv(months, query.By, suppressBelow, withTenant: tenant is null), "text/csv; charset=utf-8", Encoding.UTF8);
+            return CsvDownload.Of(name, ReportTable.CsvHeader(query.By, withTenant: tenant is null),
+                ReportTable.CsvRows(months, query.By, suppressBelow, withTenant: tenant is null));
         }
 
         return TypedResults.Json(new

@@ -1,7 +1,5 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Net.Http.Headers;
 using Onboarding.Functions.Http;
 using Onboarding.Staff;
 using Onboarding.Tenants;
@@ -25,18 +23,16 @@ public sealed class SupportAuditFunction(AuditLines audit, TimeProvider time, Ht
         {
             var q = request.Query;
             var query = AuditQuery.Parse(q["from"], q["to"], q["staff"], q["user"], q["action"], time.GetUtcNow());
-            return q["format"] == "csv" ? CsvAsync(request.HttpContext.Response, staff, query, ct) : PageAsync(staff, query, q["continuation"], ct);
+            return q["format"] == "csv" ? CsvAsync(staff, query, ct) : PageAsync(staff, query, q["continuation"], ct);
         });
 
     private async Task<IResult> PageAsync(StaffMember staff, AuditQuery query, string? continuation, CancellationToken cancellationToken)
     {
         var page = await audit.ReadAsync(staff.Tenant, query, continuation, PageSize, cancellationToken);
-        return TypedResults.Json(new AuditListBody(page.Lines, page.Continuation), ApiJson.Options);
+        return TypedResults.Json(new AuditListBody(page.Lines, page.Continuation, page.SearchedBack), ApiJson.Options);
     }
 
-    private async Task<IResult> CsvAsync(HttpResponse response, StaffMember staff, AuditQuery query, CancellationToken cancellationToken)
-    {
-        response.Headers[HeaderNames.ContentDisposition] = $"attachment; filename=\"audit-{staff.Tenant.Id}-{query.From:yyyy-MM-dd}-{query.To:yyyy-MM-dd}.csv\"";
-        return TypedResults.Text(await audit.CsvAsync(staff.Tenant, query, cancellationToken), "text/csv; charset=utf-8", Encoding.UTF8);
-    }
+    private async Task<IResult> CsvAsync(StaffMember staff, AuditQuery query, CancellationToken cancellationToken) =>
+        await CsvDownload.StartAsync($"audit-{staff.Tenant.Id}-{query.From:yyyy-MM-dd}-{query.To:yyyy-MM-dd}.csv", AuditLines.CsvHeader,
+            audit.CsvRowsAsync(staff.Tenant, query, cancellationToken), cancellationToken);
 }

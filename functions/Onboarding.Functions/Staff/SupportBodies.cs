@@ -32,4 +32,5 @@ public sealed record StepChangeBody(string Step, Onboarding.Users.StepState Befo
 /// <param name="Sorted">Whether the users are in the order asked for (<c>sort</c>); beyond the limit, in the index's order.</param>
 public sealed record SupportUserListBody(IReadOnlyList<SupportUserBody> Users, string? Continuation, int? Total = null, bool Sorted = true);
 
-public sealed record AuditListBody(IReadOnlyList<AuditLine> Entries, string? Continuation);
+/// <param name="SearchedBack">Set when the page stopped before it was full to bound its reads: the month searched back to; <c>continuation</c> goes on.</param>
+public sealed record AuditListBody(IReadOnlyList<AuditLine> Entries, string? Continuation, DateTimeOffset? SearchedBack = null);

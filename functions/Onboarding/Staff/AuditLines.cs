@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Onboarding.Common;
 using Onboarding.Privacy;
 using Onboarding.Tenants;
@@ -44,7 +43,8 @@ public sealed record AuditQuery(DateTimeOffset From, DateTimeOffset To, string? 
 public sealed record AuditLine(DateTimeOffset At, string Actor, string Staff, string ActorRoles, string Action, string ActionText,
     string? TargetUser, string? User, string? Detail);
 
-public sealed record AuditLinePage(IReadOnlyList<AuditLine> Lines, string? Continuation);
+/// <param name="SearchedBack">The month a page that stopped before it was full had searched back to (<see cref="AuditPage.SearchedBack"/>).</param>
+public sealed record AuditLinePage(IReadOnlyList<AuditLine> Lines, string? Continuation, DateTimeOffset? SearchedBack = null);
 
 /// <summary>
 /// The audit log for operators, by name: staff from the staff directory, users from their records
@@ -58,39 +58,43 @@ public sealed class AuditLines(AuditTrail trail, StaffDirectory directory, UserS
     /// <summary>A user whose provider gave no address.</summary>
     public const string NoEmail = "(no email)";
 
-    /// <summary>At most this many rows in one CSV export; a longer window is exported in parts.</summary>
-    public const int MaxCsvRows = 10_000;
-
     public async Task<AuditLinePage> ReadAsync(Tenant tenant, AuditQuery query, string? continuation, int pageSize,
         CancellationToken cancellationToken)
     {
         var staff = await directory.ReadAllAsync(tenant.Id, cancellationToken);
         var match = new AuditMatch(ActorsOf(query.Staff, staff), await UsersOfAsync(tenant.Id, query.User, cancellationToken), query.Action);
         var page = await trail.ReadAsync(tenant.Id, query.From, query.To, continuation, pageSize, cancellationToken, match);
-        return new AuditLinePage(await NameAsync(tenant.Id, page.Entries, staff, cancellationToken), page.Continuation);
+        return new AuditLinePage(await NameAsync(tenant.Id, page.Entries, staff, cancellationToken), page.Continuation, page.SearchedBack);
     }
 
-    /// <summary>The matching entries as RFC 4180 CSV (formula-safe), newest first, at most <see cref="MaxCsvRows"/>.</summary>
-    public async Task<string> CsvAsync(Tenant tenant, AuditQuery query, CancellationToken cancellationToken)
+    /// <summary>The CSV header of <see cref="CsvRowsAsync"/>.</summary>
+    public static readonly string CsvHeader = Csv.Row(["at_utc", "staff", "staff_id", "staff_roles", "action", "action_text", "user_id", "detail"]);
+
+    /// <summary>
+    /// Every matching entry as an RFC 4180 row (formula-safe), newest first, as storage gives them:
+    /// no cap, memory flat whatever the window holds. Staff are named (from the directory, read once);
+    /// users by their id only — a year of the log must not become a file of everyone's addresses; the
+    /// page names them a page at a time, and a filter by a person's email finds their entries.
+    /// </summary>
+    public async IAsyncEnumerable<string> CsvRowsAsync(Tenant tenant, AuditQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var csv = new StringBuilder(Csv.Row(["at_utc", "staff", "staff_id", "staff_roles", "action", "action_text", "user", "user_id", "detail"]));
+        var staff = await directory.ReadAllAsync(tenant.Id, cancellationToken);
+        var match = new AuditMatch(ActorsOf(query.Staff, staff), await UsersOfAsync(tenant.Id, query.User, cancellationToken), query.Action);
         string? continuation = null;
-        var rows = 0;
         do
         {
-            var page = await ReadAsync(tenant, query, continuation, Math.Min(500, MaxCsvRows - rows), cancellationToken);
-            foreach (var l in page.Lines)
+            var page = await trail.ReadAsync(tenant.Id, query.From, query.To, continuation, 1000, cancellationToken, match, maxRequests: int.MaxValue);
+            foreach (var e in page.Entries)
             {
-                csv.Append(Csv.Row([l.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Csv.Text(l.Staff), l.Actor,
-                    Csv.Text(l.ActorRoles), l.Action, Csv.Text(l.ActionText), Csv.Text(l.User), l.TargetUser ?? "", Csv.Text(l.Detail)]));
+                yield return Csv.Row([e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Csv.Text(staff.GetValueOrDefault(e.Actor, e.Actor)),
+                    e.Actor, Csv.Text(e.ActorRoles), e.Action, Csv.Text(AuditQuery.Actions.GetValueOrDefault(e.Action, e.Action)), e.TargetUser ?? "",
+                    Csv.Text(e.Detail)]);
             }
 
-            rows += page.Lines.Count;
             continuation = page.Continuation;
         }
-        while (continuation is not null && rows < MaxCsvRows);
-
-        return csv.ToString();
+        while (continuation is not null);
     }
 
     /// <summary>A staff filter as actor ids: an address through the directory (none known: matches nothing), else an id.</summary>

@@ -24,7 +24,10 @@ public sealed class AuditEntity : TableRow
 
 public sealed record AuditEntry(DateTimeOffset At, string Actor, string ActorRoles, string Action, string? TargetUser, string? Detail);
 
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, string? Continuation);
+/// <summary>A page of the audit log.</summary>
+/// <param name="SearchedBack">Set when the page stopped before it was full, to bound its reads (a rare filter over a long
+/// window): the month it had searched back to; the continuation goes on from there.</param>
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, string? Continuation, DateTimeOffset? SearchedBack = null);
 
 /// <summary>Which entries to read: any of these staff members, any of these users, this action (null: any).</summary>
 public sealed record AuditMatch(IReadOnlyCollection<string>? Actors = null, IReadOnlyCollection<string>? TargetUsers = null, string? Action = null)
@@ -70,7 +73,7 @@ public sealed class AuditTrail(TableClients tables, TimeProvider time)
         await table.UpsertEntityAsync(new AuditEntity
         {
             PartitionKey = Partition(actor.Tenant.Id, now),
-            RowKey = $"{DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks:D19}_{Secrets.Random(6)}",
+            RowKey = $"{RowKeyOf(now)}_{Secrets.Random(6)}",
             At = now,
             Actor = actor.ActorId,
             ActorRoles = string.Join(',', actor.Roles.Order()),
@@ -80,13 +83,18 @@ public sealed class AuditTrail(TableClients tables, TimeProvider time)
         }, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>At most this many storage requests make one page: a filter that few entries meet stops there and says how far back it searched.</summary>
+    public const int MaxRequestsPerPage = 20;
+
     /// <summary>
-    /// Entries from <paramref name="from"/> to <paramref name="to"/>, newest first, a page at a time.
-    /// The continuation names the month and the storage continuation within it; there is no cap on
-    /// how far one can page.
+    /// Entries from <paramref name="from"/> to <paramref name="to"/>, newest first, a page at a time:
+    /// in each month's partition the key range of the window (the row key is the inverted time), with
+    /// the filters as a storage filter. A page reads at most <paramref name="maxRequests"/> pages of
+    /// storage, so no page costs a scan of the window; the continuation names the month and the
+    /// storage continuation within it, and goes as far as there are entries.
     /// </summary>
     public async Task<AuditPage> ReadAsync(string tenantId, DateTimeOffset from, DateTimeOffset to, string? continuation,
-        int pageSize, CancellationToken cancellationToken, AuditMatch? match = null)
+        int pageSize, CancellationToken cancellationToken, AuditMatch? match = null, int maxRequests = MaxRequestsPerPage)
     {
         match ??= AuditMatch.All;
         if (match.MatchesNothing)
@@ -97,29 +105,43 @@ public sealed class AuditTrail(TableClients tables, TimeProvider time)
         var table = await tables.GetAsync(Table.Audit, cancellationToken);
         var (month, token) = ParseContinuation(continuation) ?? (MonthOf(to), null);
         var entries = new List<AuditEntry>();
-        for (; month >= MonthOf(from) && entries.Count < pageSize; month = month.AddMonths(-1), token = null)
+        var requests = 0;
+        for (; month >= MonthOf(from); month = month.AddMonths(-1), token = null)
         {
-            var filter = TableClient.CreateQueryFilter<AuditEntity>(e =>
-                e.PartitionKey == Partition(tenantId, month) && e.At >= from && e.At <= to) + match.Filter();
+            var filter = WindowFilter(tenantId, month, from, to) + match.Filter();
             await foreach (var page in table.QueryAsync<AuditEntity>(filter, maxPerPage: pageSize - entries.Count, cancellationToken: cancellationToken)
                 .AsPages(token, pageSize - entries.Count))
             {
+                requests++;
                 entries.AddRange(page.Values.Select(e => new AuditEntry(e.At, e.Actor, e.ActorRoles, e.Action, e.TargetUser, e.Detail)));
-                if (page.ContinuationToken is { } next && entries.Count >= pageSize)
+                if (entries.Count < pageSize && requests < maxRequests)
                 {
-                    return new AuditPage(entries, $"{month:yyyyMM}|{next}");
+                    continue;
                 }
 
-                if (entries.Count >= pageSize)
+                var searchedBack = entries.Count < pageSize ? month : (DateTimeOffset?)null;
+                if (page.ContinuationToken is { } next)
                 {
-                    break;
+                    return new AuditPage(entries, $"{month:yyyyMM}|{next}", searchedBack);
                 }
+
+                var older = month.AddMonths(-1);
+                return older >= MonthOf(from) ? new AuditPage(entries, $"{older:yyyyMM}|", searchedBack) : new AuditPage(entries, null);
             }
         }
 
-        var more = entries.Count >= pageSize && month >= MonthOf(from);
-        return new AuditPage(entries, more ? $"{month:yyyyMM}|" : null);
+        return new AuditPage(entries, null);
     }
+
+    /// <summary>The entries of a month's partition from <paramref name="from"/> to <paramref name="to"/>: a key range, as the row key is the inverted time.</summary>
+    public static string WindowFilter(string tenantId, DateTimeOffset month, DateTimeOffset from, DateTimeOffset to) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {Partition(tenantId, month)} and RowKey ge {RowKeyOf(to)} and RowKey lt {RowKeyOf(from.AddTicks(-1))}");
+
+    /// <summary>The first month of <paramref name="at"/>, the key of its partition.</summary>
+    public static DateTimeOffset MonthOf(DateTimeOffset at) => new(at.UtcDateTime.Year, at.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The row key prefix of an entry written at <paramref name="at"/>: the inverted time, so that a partition reads newest first.</summary>
+    public static string RowKeyOf(DateTimeOffset at) => (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
     /// <summary>Deletes entries older than the cutoff: only the partitions of months up to the cutoff's are read.</summary>
     public async Task<int> PurgeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -141,8 +163,6 @@ public sealed class AuditTrail(TableClients tables, TimeProvider time)
 
         return old.Count;
     }
-
-    private static DateTimeOffset MonthOf(DateTimeOffset at) => new(at.UtcDateTime.Year, at.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static (DateTimeOffset Month, string? Token)? ParseContinuation(string? value)
     {

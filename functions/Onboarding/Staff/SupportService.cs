@@ -70,26 +70,24 @@ public sealed class SupportService(UserStore users, UserSearch userSearch, Email
     public async IAsyncEnumerable<SupportUserView> ExportAsync(StaffMember staff, StaffSearch search, SearchSort sort,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var page = await FindAsync(staff, search, sort, null, ExportPageSize, cancellationToken);
-        await audit.WriteAsync(staff, "export", page.Users.Count == 1 && page.Continuation is null ? page.Users[0].User.UserId : null,
-            $"by {search.Kind}", cancellationToken);
-        while (true)
+        if (search.Field == SearchField.Email)
         {
-            foreach (var user in page.Users)
+            var found = await FindAsync(staff, search, sort, null, EmailIndex.MaxUsersPerEmail, cancellationToken);
+            await audit.WriteAsync(staff, "export", found.Users.Count == 1 ? found.Users[0].User.UserId : null, $"by {search.Kind}", cancellationToken);
+            foreach (var user in found.Users)
             {
                 yield return user;
             }
 
-            if (page.Continuation is null)
-            {
-                yield break;
-            }
+            yield break;
+        }
 
-            page = await FindAsync(staff, search, sort, page.Continuation, ExportPageSize, cancellationToken);
+        await audit.WriteAsync(staff, "export", null, $"by {search.Kind}", cancellationToken);
+        await foreach (var user in userSearch.ExportAsync(staff.Tenant.Id, search.Field, search.Value, sort, cancellationToken))
+        {
+            yield return View(staff, user);
         }
     }
-
-    private const int ExportPageSize = 500;
 
     /// <summary>The CSV header of an export; <see cref="CsvRow"/> gives its rows.</summary>
     public static readonly string CsvHeader = Csv.Row(["email", "email_verified", "institution", "country", "ready", "next_step",

@@ -54,33 +54,31 @@ public static class ReportTable
     }
 
     /// <summary>RFC 4180: a header row, CRLF line ends, fields with commas, quotes or line breaks quoted.</summary>
-    public static string Csv(IEnumerable<MonthUptake> months, string? by, int suppressBelow, bool withTenant)
-    {
-        var csv = new StringBuilder();
-        var header = new List<string>();
-        if (withTenant)
-        {
-            header.Add("tenant");
-        }
+    public static string Csv(IEnumerable<MonthUptake> months, string? by, int suppressBelow, bool withTenant) =>
+        CsvHeader(by, withTenant) + string.Concat(CsvRows(months, by, suppressBelow, withTenant));
 
-        header.Add("month");
-        header.Add(by ?? "breakdown");
+    /// <summary>The label of the values a month's breakdown holds past its first <see cref="UptakeSummaries.MaxValues"/>, said in the file itself.</summary>
+    public static readonly string OtherLabel =
+        $"{UptakeSummaries.Other} (values past the first {UptakeSummaries.MaxValues.ToString(CultureInfo.InvariantCulture)} of the month, counted together)";
+
+    public static string CsvHeader(string? by, bool withTenant) =>
+        string.Join(',', (withTenant ? ["tenant"] : Array.Empty<string>()).Concat(["month", by ?? "breakdown"]).Concat(ColumnsFor(by)).Select(Quote)) + "\r\n";
+
+    /// <summary>The rows of <see cref="Csv"/>, one at a time: each month's total, then its breakdown.</summary>
+    public static IEnumerable<string> CsvRows(IEnumerable<MonthUptake> months, string? by, int suppressBelow, bool withTenant)
+    {
         var columns = ColumnsFor(by);
-        header.AddRange(columns);
-        csv.Append(string.Join(',', header.Select(Quote))).Append("\r\n");
         foreach (var month in months)
         {
-            Row(csv, month, TotalLabel, Cells(month.Totals, null, by), columns, withTenant);
+            yield return Row(month, TotalLabel, Cells(month.Totals, null, by), columns, withTenant);
             foreach (var b in month.Breakdown)
             {
-                Row(csv, month, b.Value, Cells(b.Counts, suppressBelow, by), columns, withTenant);
+                yield return Row(month, b.Value == UptakeSummaries.Other ? OtherLabel : b.Value, Cells(b.Counts, suppressBelow, by), columns, withTenant);
             }
         }
-
-        return csv.ToString();
     }
 
-    private static void Row(StringBuilder csv, MonthUptake month, string label, Dictionary<string, object?> cells, string[] columns, bool withTenant)
+    private static string Row(MonthUptake month, string label, Dictionary<string, object?> cells, string[] columns, bool withTenant)
     {
         var fields = new List<string>();
         if (withTenant)
@@ -91,7 +89,7 @@ public static class ReportTable
         fields.Add(month.Month);
         fields.Add(label);
         fields.AddRange(columns.Select(c => Convert.ToString(cells[c], CultureInfo.InvariantCulture) ?? ""));
-        csv.Append(string.Join(',', fields.Select(Quote))).Append("\r\n");
+        return string.Join(',', fields.Select(Quote)) + "\r\n";
     }
 
     public static string Quote(string field) => Common.Csv.Quote(field);

@@ -74,11 +74,107 @@ public sealed class UserSearch(TableClients tables, UserStore users)
             }
         }
 
-        var (rows, complete) = await SearchIndex.ReadAsync(table, tenantId, field, value, from.Key, pageSize, cancellationToken);
-        var page = rows.Take(pageSize).ToList();
-        var more = rows.Count > pageSize || (!complete && page.Count > 0);
+        // A read cut where a partition left off may hold fewer than a page: read on after it until the page is full.
+        var page = new List<IndexedUser>();
+        var (after, more) = (from.Key, true);
+        while (more && page.Count < pageSize)
+        {
+            var need = pageSize - page.Count;
+            var (rows, complete) = await SearchIndex.ReadAsync(table, tenantId, field, value, after, need, cancellationToken);
+            page.AddRange(rows.Take(need));
+            more = rows.Count > need || !complete;
+            after = page.Count > 0 ? page[^1].RowKey : after;
+        }
+
         return new SearchPage(await RecordsAsync(tenantId, field, page, cancellationToken), null, false, from.First,
-            more ? new Position('k', from.First + page.Count, page[^1].RowKey).ToString() : null);
+            more && page.Count > 0 ? new Position('k', from.First + page.Count, page[^1].RowKey).ToString() : null);
+    }
+
+    /// <summary>
+    /// Every user a search finds, for an export, as storage gives them (memory stays flat whatever the
+    /// number): up to <see cref="SortLimit"/>, in the order asked, from the index with a point read each;
+    /// beyond, each of the tenant's partitions read with the search as a filter, side by side, in no
+    /// particular order — for a large share of the tenant that costs what a raw query of the same
+    /// records does, where a point read each would cost many times it.
+    /// </summary>
+    public async IAsyncEnumerable<UserRecord> ExportAsync(string tenantId, SearchField field, string value, SearchSort sort,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var first = await FindAsync(tenantId, field, value, sort, null, ExportPageSize, cancellationToken);
+        if (first.Total is not null)
+        {
+            for (var page = first; ; page = await FindAsync(tenantId, field, value, sort, page.Continuation, ExportPageSize, cancellationToken))
+            {
+                foreach (var user in page.Users)
+                {
+                    yield return user;
+                }
+
+                if (page.Continuation is null)
+                {
+                    yield break;
+                }
+            }
+        }
+
+        var table = await tables.GetAsync(Table.Users, cancellationToken);
+        await foreach (var user in Scan(table, tenantId, field, value, cancellationToken))
+        {
+            yield return user;
+        }
+    }
+
+    private const int ExportPageSize = 200;
+
+    /// <summary>
+    /// The records of the tenant the search finds, each partition read with it as a filter, side by
+    /// side, through a bounded channel (at most a few pages held); the readers stop when the reading does.
+    /// </summary>
+    public static async IAsyncEnumerable<UserRecord> Scan(Azure.Data.Tables.TableClient table, string tenantId, SearchField field, string value,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = System.Threading.Channels.Channel.CreateBounded<UserRecord>(new System.Threading.Channels.BoundedChannelOptions(2_000)
+        {
+            SingleReader = true,
+        });
+        var end = value[..^1] + (char)(value[^1] + 1);
+        var readers = Task.Run(async () =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(Partitions.All(tenantId), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = stop.Token },
+                    async (partition, ct) =>
+                    {
+                        // Index and outbox rows start with '~' (index rows carry Institution and Country too): records only.
+                        var filter = field == SearchField.Country
+                            ? Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {"~"} and Country eq {value}")
+                            : Azure.Data.Tables.TableClient.CreateQueryFilter(
+                                $"PartitionKey eq {partition} and RowKey lt {"~"} and Institution ge {value} and Institution lt {end}");
+                        await foreach (var user in table.QueryAsync<UserEntity>(filter, maxPerPage: 1000, cancellationToken: ct))
+                        {
+                            await channel.Writer.WriteAsync(user.ToRecord(), ct);
+                        }
+                    });
+                channel.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var user in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return user;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await readers;
+        }
     }
 
     /// <summary>The key a user sorts by, then their row (unique): one ordinal string, so that a continuation is the last key shown.</summary>

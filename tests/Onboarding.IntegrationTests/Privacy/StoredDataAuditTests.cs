@@ -20,6 +20,7 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
     private static readonly Dictionary<string, string[]> AllowedSchema = new()
     {
         ["users"] = ["Issuer", "Subject", "Email", "EmailVerified", "Institution", "Country", "FirstSignInAt", "LastSignInAt", "SignInCount", "ExpiresAt", "Status", "AliasKey", "WriteId", "Life", "IndexedInstitution",
+            "IndexedCountry", "IndexedDay", "Day", // the search index rows carry Institution, Country and the day of the last sign-in
             "Owner", "Payload", "CreatedAt"], // and the outbox rows written with the records
         ["consumedstates"] = ["ConsumedBy", "ExpiresAt"],
         ["subjectaliases"] = ["UserId"],
@@ -30,7 +31,8 @@ public sealed class StoredDataAuditTests(DevProviderHost host) : IClassFixture<D
         ["uptake"] = [.. Enumerable.Range(0, 30).Select(i => $"D{i}"), "OutboxPartition", "OutboxRow", "AppliedAt", "From", "BuiltAt", "Top",
             "Tally", "Counted", "Pending", "FlushedAt"], // and the failed sign-ins' shard rows: counts by error code
         ["uptakemarkers"] = ["EventId"],
-        ["staffdirectory"] = ["Email", "LastSeenAt", "ExpiresAt"], // staff's work addresses, for the audit log's names
+        ["staffdirectory"] = ["Email", "LastSeenAt", "ExpiresAt", "Roles", "RolesSince"], // staff's work addresses and roles, for the audit log's names and the rights view
+        ["jobs"] = ["After", "Done", "Read", "Indexed"], // the search index backfill's checkpoints: a user id and counts
     };
 
     /// <summary>The demo staff (carol support, olivia operator): the only addresses the staff directory may hold.</summary>

@@ -152,9 +152,9 @@ public sealed class DashboardBrowserTests(DevProviderHost host) : IClassFixture<
         Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
         Assert.True(new FileInfo(screenshot).Length > 0, $"empty screenshot at {screenshot}");
         await Axe.AssertNoViolationsAsync(page);
-        // Wide enough for every table: no "scroll sideways" hint anywhere.
+        // Wide: every table fits, or (a long value another test left, such as a 250-character institution) scrolls in its box with the hint.
         await Expect(page.Locator("main table")).ToHaveCountAsync(6);
-        await Expect(page.Locator(".scroll-hint:visible")).ToHaveCountAsync(0);
+        await AssertEveryTableReadableAsync(page);
 
         // Without JavaScript, with the same session: the same server-drawn charts.
         await using var noScriptContext = await _chromium.NewContextAsync(ct, javaScript: false, storageState: await context.StorageStateAsync(), timeoutMs: 30_000);

@@ -160,7 +160,7 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
     [Fact]
     public async Task ASearchExportedAsCsv_HasEveryUserFound_TheFieldsThePageShows_AndIsAudited()
     {
-        await SeedUsers(70, "export-uni.example", "NL");
+        await SeedUsers(70, "export-uni.example", "IE");
         using var response = await CallAsync("GET", "support/users?institution=export-uni&format=csv", $"Bearer {Tokens["carol"]}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -168,13 +168,58 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n");
         Assert.Equal("email,email_verified,institution,country,ready,next_step,first_sign_in,last_sign_in,sign_ins,user_id", lines[0]);
         Assert.Equal(70 + 2, lines.Length); // more than a page: every one of them
-        Assert.All(lines[1..^1], l => Assert.Contains(",export-uni.example,NL,no,", l, StringComparison.Ordinal));
+        Assert.All(lines[1..^1], l => Assert.Contains(",export-uni.example,IE,no,", l, StringComparison.Ordinal));
 
         var audit = await AuditEntries();
         Assert.Contains(audit, e => e.GetString("Action") == "export" && e.GetString("Actor") == CarolId && e.GetString("Detail") == "by institution"
             && e.GetString("TargetUser") is null);
         using var bad = await CallAsync("GET", "support/users?format=csv", $"Bearer {Tokens["carol"]}");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task ASearchCsvPastTheOldCap_IsStreamed_WithEveryOneOnce()
+    {
+        await SeedUsers(5_200, "stream-uni.example", "PT"); // past the 5,000 the export once stopped at, and past what the index sorts
+
+        using var response = await CallAsync("GET", "support/users?country=PT&format=csv", $"Bearer {Tokens["carol"]}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.TransferEncodingChunked); // sent as it is read, not built first
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n");
+        Assert.Equal(5_200 + 2, lines.Length);
+        Assert.Equal(5_200, lines[1..^1].Select(l => l[(l.LastIndexOf(',') + 1)..]).Distinct().Count());
+        Assert.All(lines[1..^1], l => Assert.Contains(",stream-uni.example,PT,", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheAuditCsvPastTheOldCap_HasEveryEntry_UsersByIdOnly()
+    {
+        var audit = Service.Table("audit");
+        await audit.CreateIfNotExistsAsync();
+        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var partition = Onboarding.Staff.AuditTrail.Partition("demo", now);
+        var seeded = Enumerable.Range(0, 10_050).Select(i => new Onboarding.Staff.AuditEntity
+        {
+            PartitionKey = partition, RowKey = $"{DateTimeOffset.MaxValue.UtcTicks - now.AddSeconds(-i / 100).UtcTicks:D19}_s{i:D6}",
+            At = now.AddSeconds(-i / 100), Actor = CarolId, ActorRoles = "Support", Action = "view", TargetUser = _bobId, Detail = "seeded",
+        }).ToList();
+        await Parallel.ForEachAsync(seeded.Chunk(100), async (chunk, ct) =>
+            await audit.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct));
+        var expected = (await AuditEntries()).Count(e => e.PartitionKey.StartsWith("demo_", StringComparison.Ordinal)
+            && e.GetDateTimeOffset("At") >= DateTimeOffset.UtcNow.AddDays(-30));
+
+        using var response = await CallAsync("GET", "support/audit?format=csv", $"Bearer {Tokens["olivia"]}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n");
+        Assert.Equal("at_utc,staff,staff_id,staff_roles,action,action_text,user_id,detail", lines[0]);
+        Assert.Equal(expected + 2, lines.Length);
+        Assert.Equal(10_050, lines.Count(l => l.EndsWith($",view,viewed a user,{_bobId},seeded", StringComparison.Ordinal)));
+        Assert.DoesNotContain(lines, l => l.Contains("bob@uni-bonn.de", StringComparison.Ordinal)); // users by id only
+        await Parallel.ForEachAsync(seeded.Chunk(100), async (chunk, ct) =>
+            await audit.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, Azure.ETag.All)), ct));
     }
 
     [Fact]
@@ -297,14 +342,16 @@ public sealed class StaffAccessTests(DevProviderHost host) : IClassFixture<DevPr
         await users.CreateIfNotExistsAsync();
         var now = DateTimeOffset.UtcNow;
         // As the store writes them: each record with its search index rows, in one transaction.
-        foreach (var chunk in Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("demo", $"seed{i:D28}")).SelectMany(p => p.Chunk(30)))
+        // Each seeding its own people (ids named after the institution), so that no seeding leaves another's index rows behind.
+        string Id(int i) => $"seed-{institution}-{i:D6}";
+        foreach (var chunk in Enumerable.Range(0, count).GroupBy(i => UserEntity.PartitionOf("demo", Id(i))).SelectMany(p => p.Chunk(30)))
         {
             await users.SubmitTransactionAsync(chunk.SelectMany(i =>
             {
                 var user = new UserEntity
                 {
-                    PartitionKey = UserEntity.PartitionOf("demo", $"seed{i:D28}"),
-                    RowKey = $"seed{i:D28}",
+                    PartitionKey = UserEntity.PartitionOf("demo", Id(i)),
+                    RowKey = Id(i),
                     Issuer = "https://seed.example",
                     Subject = $"seed-{i}",
                     Institution = institution,
