@@ -220,7 +220,8 @@ internal sealed class ExportFigures(BenchEnvironment env, BenchHost host, Report
             var entries = Enumerable.Range(start, Math.Min(chunk, auditEntries - start)).Select(i =>
             {
                 var at = now.AddTicks(-step * i);
-                var action = Actions[Array.FindIndex(cumulative, c => random.NextDouble() <= c) is var k and >= 0 ? k : Actions.Length - 1].Action;
+                var draw = random.NextDouble();
+                var action = Actions[Array.FindIndex(cumulative, c => draw <= c) is var k and >= 0 ? k : Actions.Length - 1].Action;
                 return (ITableEntity)new AuditEntity
                 {
                     PartitionKey = AuditTrail.Partition(Tenant, at),

@@ -83,7 +83,7 @@ public sealed class SupportService(UserStore users, UserSearch userSearch, Email
         }
 
         await audit.WriteAsync(staff, "export", null, $"by {search.Kind}", cancellationToken);
-        await foreach (var user in userSearch.ExportAsync(staff.Tenant.Id, search.Field, search.Value, sort, cancellationToken))
+        await foreach (var user in userSearch.ExportAsync(staff.Tenant.Id, search.Field, search.Value, cancellationToken))
         {
             yield return View(staff, user);
         }

@@ -68,28 +68,57 @@ public static class ReportTable
     public static IEnumerable<string> CsvRows(IEnumerable<MonthUptake> months, string? by, int suppressBelow, bool withTenant)
     {
         var columns = ColumnsFor(by);
+        var row = new StringBuilder(256);
         foreach (var month in months)
         {
-            yield return Row(month, TotalLabel, Cells(month.Totals, null, by), columns, withTenant);
+            yield return Row(row, month, TotalLabel, month.Totals, null, columns, withTenant);
             foreach (var b in month.Breakdown)
             {
-                yield return Row(month, b.Value == UptakeSummaries.Other ? OtherLabel : b.Value, Cells(b.Counts, suppressBelow, by), columns, withTenant);
+                yield return Row(row, month, b.Value == UptakeSummaries.Other ? OtherLabel : b.Value, b.Counts, suppressBelow, columns, withTenant);
             }
         }
     }
 
-    private static string Row(MonthUptake month, string label, Dictionary<string, object?> cells, string[] columns, bool withTenant)
+    /// <summary>One CSV row, the cells written straight into <paramref name="row"/> (a report by institution has tens of thousands).</summary>
+    private static string Row(StringBuilder row, MonthUptake month, string label, UptakeCounts c, int? suppressBelow, string[] columns, bool withTenant)
     {
-        var fields = new List<string>();
+        row.Clear();
         if (withTenant)
         {
-            fields.Add(month.Tenant);
+            row.Append(Quote(month.Tenant)).Append(',');
         }
 
-        fields.Add(month.Month);
-        fields.Add(label);
-        fields.AddRange(columns.Select(c => Convert.ToString(cells[c], CultureInfo.InvariantCulture) ?? ""));
-        return string.Join(',', fields.Select(Quote)) + "\r\n";
+        row.Append(Quote(month.Month)).Append(',').Append(Quote(label));
+        var hidden = suppressBelow is { } k && k > 1;
+        foreach (var column in columns)
+        {
+            row.Append(',');
+            var n = column switch
+            {
+                "signups" => c.SignUps,
+                "active_users" => c.ActiveUsers,
+                "sign_ins" => c.SignIns,
+                "signed_in" => c.SignedIn,
+                "vo_member" => c.VoMember,
+                "partners_linked" => c.PartnersLinked,
+                "ready" => c.Ready,
+                "returned_month_1" => c.ReturnedMonth1,
+                "returned_month_3" => c.ReturnedMonth3,
+                "returned_month_6" => c.ReturnedMonth6,
+                FailedColumn => c.FailedSignIns,
+                _ => (long?)null,
+            };
+            if (n is { } count)
+            {
+                row.Append(hidden && count < suppressBelow ? "<" + suppressBelow.Value.ToString(CultureInfo.InvariantCulture) : count.ToString(CultureInfo.InvariantCulture));
+            }
+            else if (!(hidden && c.Ready < suppressBelow) && c.MedianDaysToReady is { } median)
+            {
+                row.Append(Convert.ToString(median, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return row.Append("\r\n").ToString();
     }
 
     public static string Quote(string field) => Common.Csv.Quote(field);

@@ -92,39 +92,21 @@ public sealed class UserSearch(TableClients tables, UserStore users)
 
     /// <summary>
     /// Every user a search finds, for an export, as storage gives them (memory stays flat whatever the
-    /// number): up to <see cref="SortLimit"/>, in the order asked, from the index with a point read each;
-    /// beyond, each of the tenant's partitions read with the search as a filter, side by side, in no
-    /// particular order — for a large share of the tenant that costs what a raw query of the same
-    /// records does, where a point read each would cost many times it.
+    /// number): each of the tenant's partitions read with the search as a filter, side by side, in no
+    /// particular order (a spreadsheet sorts). It costs what a raw query of the same records does,
+    /// whatever the share of the tenant they are; through the index, a large result would cost a point
+    /// read each, many times that, and telling large from small first would cost a read of the index
+    /// on top.
     /// </summary>
-    public async IAsyncEnumerable<UserRecord> ExportAsync(string tenantId, SearchField field, string value, SearchSort sort,
+    public async IAsyncEnumerable<UserRecord> ExportAsync(string tenantId, SearchField field, string value,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var first = await FindAsync(tenantId, field, value, sort, null, ExportPageSize, cancellationToken);
-        if (first.Total is not null)
-        {
-            for (var page = first; ; page = await FindAsync(tenantId, field, value, sort, page.Continuation, ExportPageSize, cancellationToken))
-            {
-                foreach (var user in page.Users)
-                {
-                    yield return user;
-                }
-
-                if (page.Continuation is null)
-                {
-                    yield break;
-                }
-            }
-        }
-
         var table = await tables.GetAsync(Table.Users, cancellationToken);
         await foreach (var user in Scan(table, tenantId, field, value, cancellationToken))
         {
             yield return user;
         }
     }
-
-    private const int ExportPageSize = 200;
 
     /// <summary>
     /// The records of the tenant the search finds, each partition read with it as a filter, side by
