@@ -94,7 +94,12 @@ public sealed class StaffPageViews(
             return;
         }
 
-        var search = StaffSearch.Of(lookUp) ?? throw new InvalidOperationException("a sealed look-up names no search");
+        if (StaffSearch.Of(lookUp) is not { } search)
+        {
+            view[nameof(StaffPage.LookUpRefused)] = true; // sealed here, so never: a look-up of a kind this version does not know
+            return;
+        }
+
         var sort = StaffSearch.SortOf(q["sort"]);
         view[nameof(StaffPage.Search)] = search;
         view[nameof(StaffPage.Sort)] = sort;
