@@ -93,33 +93,44 @@ public static class ReportTable
         foreach (var column in columns)
         {
             row.Append(',');
-            var n = column switch
+            if (column == "median_days_to_ready")
             {
-                "signups" => c.SignUps,
-                "active_users" => c.ActiveUsers,
-                "sign_ins" => c.SignIns,
-                "signed_in" => c.SignedIn,
-                "vo_member" => c.VoMember,
-                "partners_linked" => c.PartnersLinked,
-                "ready" => c.Ready,
-                "returned_month_1" => c.ReturnedMonth1,
-                "returned_month_3" => c.ReturnedMonth3,
-                "returned_month_6" => c.ReturnedMonth6,
-                FailedColumn => c.FailedSignIns,
-                _ => (long?)null,
-            };
-            if (n is { } count)
-            {
-                row.Append(hidden && count < suppressBelow ? "<" + suppressBelow.Value.ToString(CultureInfo.InvariantCulture) : count.ToString(CultureInfo.InvariantCulture));
+                if (!(hidden && c.Ready < suppressBelow) && c.MedianDaysToReady is { } median)
+                {
+                    row.Append(median.ToString(CultureInfo.InvariantCulture));
+                }
+
+                continue;
             }
-            else if (!(hidden && c.Ready < suppressBelow) && c.MedianDaysToReady is { } median)
+
+            var count = Count(c, column);
+            if (hidden && count < suppressBelow)
             {
-                row.Append(Convert.ToString(median, CultureInfo.InvariantCulture));
+                row.Append('<').Append(suppressBelow!.Value.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                row.Append(count.ToString(CultureInfo.InvariantCulture));
             }
         }
 
         return row.Append("\r\n").ToString();
     }
+
+    private static long Count(UptakeCounts c, string column) => column switch
+    {
+        "signups" => c.SignUps,
+        "active_users" => c.ActiveUsers,
+        "sign_ins" => c.SignIns,
+        "signed_in" => c.SignedIn,
+        "vo_member" => c.VoMember,
+        "partners_linked" => c.PartnersLinked,
+        "ready" => c.Ready,
+        "returned_month_1" => c.ReturnedMonth1,
+        "returned_month_3" => c.ReturnedMonth3,
+        "returned_month_6" => c.ReturnedMonth6,
+        _ => c.FailedSignIns,
+    };
 
     public static string Quote(string field) => Common.Csv.Quote(field);
 }

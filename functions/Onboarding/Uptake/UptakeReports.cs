@@ -233,16 +233,24 @@ public sealed class UptakeReports(TableClients tables, TimeProvider time)
         return UptakeSummaries.Read(found.HasValue ? found.Value : null);
     }
 
+    /// <summary>The metric names of the returning users, made once (a report by institution builds counts for tens of thousands of values).</summary>
+    private static readonly (string One, string Three, string Six) ReturnedMetrics = (Metrics.Returned(1), Metrics.Returned(3), Metrics.Returned(6));
+
     private static UptakeCounts Counts(ValueCounts c) => new(
         Get(c, Metrics.SignUps), Get(c, Metrics.ActiveUsers), Get(c, Metrics.SignIns), Get(c, Metrics.SignUps),
         Get(c, Metrics.Member), Get(c, Metrics.PartnersLinked), Get(c, Metrics.Ready), Median(c.DaysToReady),
-        Get(c, Metrics.Returned(1)), Get(c, Metrics.Returned(3)), Get(c, Metrics.Returned(6)), Get(c, Metrics.Failed));
+        Get(c, ReturnedMetrics.One), Get(c, ReturnedMetrics.Three), Get(c, ReturnedMetrics.Six), Get(c, Metrics.Failed));
 
     private static long Get(ValueCounts counts, string metric) => counts.Metrics.GetValueOrDefault(metric);
 
     /// <summary>The exact median of a days-to-ready histogram (days → people).</summary>
     public static double? Median(IReadOnlyDictionary<int, long> daysToReady)
     {
+        if (daysToReady.Count == 0)
+        {
+            return null; // most values of a breakdown: nobody ready yet
+        }
+
         var histogram = daysToReady.Where(d => d.Value > 0).Select(d => (Days: d.Key, d.Value)).OrderBy(h => h.Days).ToList();
         var n = histogram.Sum(h => h.Value);
         if (n == 0)
