@@ -58,9 +58,8 @@ internal sealed class ExportFigures(BenchEnvironment env, BenchHost host, Report
             new Uri(host.BaseUrl, $"api/tenants/{Tenant}/reports/uptake?by=institution&format=csv"), olivia, runs: 3, async () =>
             {
                 var uptake = host.Table("uptake");
-                var rows = await Task.WhenAll(partitions.SelectMany(p => new[] { Dimensions.Total, Dimensions.Institution })
-                    .Select(d => (Partition: partitions[0], Dimension: d)).Select((_, i) => uptake.GetEntityIfExistsAsync<TableEntity>(
-                        partitions[i / 2], UptakeSummaries.Row(i % 2 == 0 ? Dimensions.Total : Dimensions.Institution))));
+                var rows = await Task.WhenAll(partitions.SelectMany(p => new[] { Dimensions.Total, Dimensions.Institution }
+                    .Select(d => uptake.GetEntityIfExistsAsync<TableEntity>(p, UptakeSummaries.Row(d)))));
                 return rows.Where(r => r.HasValue).Sum(r => (long)UptakeSummaries.Read(r.Value!).Count);
             },
             before: () => host.Get<UptakeReports>().Invalidate(partitions));

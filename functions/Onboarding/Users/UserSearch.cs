@@ -72,6 +72,14 @@ public sealed class UserSearch(TableClients tables, UserStore users)
             {
                 from = Position.Start; // the results grew past the limit between pages: from the start, in the index's order
             }
+
+            if (all.Count > pageSize)
+            {
+                // More than the limit: the rows just read are the first ones in the index's order, the first page among them.
+                var first = all.Take(pageSize).ToList();
+                return new SearchPage(await RecordsAsync(tenantId, field, first, cancellationToken), null, false, 1,
+                    new Position('k', 1 + first.Count, first[^1].RowKey).ToString());
+            }
         }
 
         // A read cut where a partition left off may hold fewer than a page: read on after it until the page is full.
