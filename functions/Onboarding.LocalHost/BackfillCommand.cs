@@ -5,21 +5,32 @@ namespace Onboarding.LocalHost;
 /// <summary>
 /// <c>Onboarding.LocalHost backfill-search-index [tenant]</c>: runs (or resumes from its checkpoints) the
 /// search index backfill of one tenant or all, with the same settings as the service, and prints where
-/// each stands. Exit code 0 when done, 2 for a tenant the tenants file does not have. Safe to run while
+/// each stands. Exit code 0 when done, 2 for a configuration the service would not start with, or a tenant the tenants file does not have. Safe to run while
 /// the service runs, and again.
 /// </summary>
 public static class BackfillCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = LocalFunctionHost.Build([], new Dictionary<string, string?>
+        WebApplication app;
+        Onboarding.Tenants.TenantCatalog catalog;
+        try
         {
-            ["Onboarding:CheckTenantsAtStart"] = "false",
-            ["Onboarding:BackfillSearchIndexAtStart"] = "false",
-        });
+            app = LocalFunctionHost.Build([], new Dictionary<string, string?>
+            {
+                ["Onboarding:CheckTenantsAtStart"] = "false",
+                ["Onboarding:BackfillSearchIndexAtStart"] = "false",
+            });
+            catalog = app.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>();
+        }
+        catch (Exception e) when (e is Onboarding.Tenants.TenantConfigurationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await Console.Error.WriteLineAsync("configuration: " + e.Message);
+            return 2;
+        }
+
         await using (app)
         {
-            var catalog = app.Services.GetRequiredService<Onboarding.Tenants.TenantCatalog>();
             var tenantId = args.FirstOrDefault();
             if (tenantId is not null && catalog.Find(tenantId) is null)
             {

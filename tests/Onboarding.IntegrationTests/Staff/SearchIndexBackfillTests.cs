@@ -97,6 +97,68 @@ public sealed class SearchIndexBackfillTests
         Assert.Equal(270, (await support.SearchAsync(staff, StaffSearch.Of(SearchField.Country, "DE"), SearchSort.Recent, null, 50, ct)).Total);
     }
 
+    [Fact]
+    public async Task TheOperatorCommand_BackfillsTheTenant_SaysWhereItStands_AndAConfigurationItCannotStartWithIsAPlainError()
+    {
+        await using var service = await StaffSearchAtSizeTests.StartAsync();
+        await StaffSearchAtSizeTests.SeedAsync(service, 40, _ => ("vito.be", "BE", Today), legacy: true);
+        var tenantsFile = Path.Combine(Path.GetTempPath(), $"tenants-backfill-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(tenantsFile, System.Text.Json.JsonSerializer.Serialize(new { tenants = new[] { TestTenants.Down() with { Id = "big" } } }),
+            TestContext.Current.CancellationToken);
+        try
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Onboarding__PublicBaseUrl"] = "http://127.0.0.1:7071",
+                ["Onboarding__TenantsFile"] = tenantsFile,
+                ["Storage__ConnectionString"] = TestEnvironment.StorageConnectionString,
+                ["Storage__TablePrefix"] = service.TablePrefix,
+                ["Privacy__HmacSecret"] = ServiceHost.HmacSecret,
+                ["Privacy__PurgeSchedule"] = "0 0 3 * * *",
+                ["TenantSecrets__down"] = "unused-by-the-backfill",
+            };
+
+            var (done, output) = await RunAsync(settings, "big");
+            Assert.True(done == 0, output);
+            Assert.Contains("big: 16 of 16 partitions done, 40 records read, 40 brought into the index", output, StringComparison.Ordinal);
+            await Invariants.AssertSearchIndexExactAsync(service, "big");
+
+            var (unknown, unknownOutput) = await RunAsync(settings, "nosuch");
+            Assert.Equal(2, unknown);
+            Assert.Contains("there is no tenant 'nosuch'; its tenants are: big", unknownOutput, StringComparison.Ordinal);
+
+            settings.Remove("Onboarding__PublicBaseUrl");
+            var (broken, brokenOutput) = await RunAsync(settings, "big");
+            Assert.Equal(2, broken);
+            Assert.Contains("configuration: ", brokenOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", brokenOutput, StringComparison.Ordinal); // no stack trace
+        }
+        finally
+        {
+            File.Delete(tenantsFile);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string> settings, string tenant)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Onboarding.LocalHost.dll"), "backfill-search-index", tenant])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output + await errors);
+    }
+
     private static async Task ResetCheckpointsAsync(ServiceHost service)
     {
         var jobs = service.Table("jobs");
