@@ -90,6 +90,7 @@ public static class ServiceRegistration
         services.AddSingleton<CallbackHandler>();
         services.AddSingleton<SignInFailures>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<UserAddresses>();
         services.AddSingleton<UserSearch>();
         services.AddSingleton<SearchIndexBackfill>();
         services.AddSingleton<SignInRecorder>();

@@ -7,19 +7,35 @@ namespace Onboarding.Functions.Reports;
 /// <summary>A report as JSON (default) or as CSV (<c>Accept: text/csv</c> or <c>format=csv</c>).</summary>
 public static class ReportResponses
 {
-    public static IResult For(HttpRequest request, IReadOnlyList<MonthUptake> months, ReportQuery query, int suppressBelow,
-        string? tenant)
+    /// <summary>
+    /// The months as they come: a CSV starts with the first month (a fault before it is still a 503,
+    /// one after it aborts the download, as <see cref="CsvDownload"/> does); JSON is written once all are in.
+    /// </summary>
+    public static async Task<IResult> ForAsync(HttpRequest request, IAsyncEnumerable<MonthUptake> months, ReportQuery query, int suppressBelow,
+        string? tenant, CancellationToken cancellationToken)
     {
-        var wantsCsv = request.Query["format"] == "csv"
-            || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
-        if (wantsCsv)
+        if (WantsCsv(request))
         {
             var name = $"uptake-{tenant ?? "all"}-{query.From:yyyy-MM}-{query.To:yyyy-MM}{(query.By is null ? "" : "-by-" + query.By)}.csv";
-            return CsvDownload.Of(name, ReportTable.CsvHeader(query.By, withTenant: tenant is null),
-                ReportTable.CsvRows(months, query.By, suppressBelow, withTenant: tenant is null));
+            return await CsvDownload.StartAsync(name, ReportTable.CsvHeader(query.By, withTenant: tenant is null),
+                ReportTable.CsvRowsAsync(months, query.By, suppressBelow, withTenant: tenant is null), cancellationToken);
         }
 
-        return TypedResults.Json(new
+        var all = new List<MonthUptake>();
+        await foreach (var month in months.WithCancellation(cancellationToken))
+        {
+            all.Add(month);
+        }
+
+        return TypedResults.Json(Body(all, query, suppressBelow, tenant), ApiJson.Options); // an object: its own type is written
+    }
+
+    private static bool WantsCsv(HttpRequest request) =>
+        request.Query["format"] == "csv"
+        || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+
+    private static object Body(IReadOnlyList<MonthUptake> months, ReportQuery query, int suppressBelow, string? tenant) =>
+        new
         {
             tenant,
             from = query.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
@@ -36,6 +52,5 @@ public static class ReportResponses
                     : m.Breakdown.Select(b => new Dictionary<string, object?> { ["value"] = b.Value }.Concat(ReportTable.Cells(b.Counts, suppressBelow, query.By))
                         .ToDictionary(kv => kv.Key, kv => kv.Value)).ToList(),
             }),
-        }, ApiJson.Options);
-    }
+        };
 }

@@ -14,11 +14,10 @@ public sealed class UptakeReportFunction(UptakeReports reports, TimeProvider tim
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tenants/{tenant}/reports/uptake")] HttpRequest request,
         string tenant) =>
-        responder.ForStaff(request, tenant, StaffRight.ReadReports, async (staff, ct) =>
+        responder.ForStaff(request, tenant, StaffRight.ReadReports, (staff, ct) =>
         {
             var query = ReportQuery.Parse(request.Query["from"], request.Query["to"], request.Query["by"], time.GetUtcNow());
-            var months = await reports.ReadAsync(staff.Tenant, query, ct);
-            return ReportResponses.For(request, months, query, staff.Tenant.ReportSuppressBelow, tenant);
+            return ReportResponses.ForAsync(request, reports.StreamAsync(staff.Tenant, query, ct), query, staff.Tenant.ReportSuppressBelow, tenant, ct);
         });
 }
 
@@ -29,16 +28,22 @@ public sealed class AllTenantsUptakeReportFunction(TenantCatalog tenants, Uptake
     [Function("AllTenantsUptakeReport")]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/uptake")] HttpRequest request) =>
-        responder.ForOperator(request, async ct =>
+        responder.ForOperator(request, ct =>
         {
             var query = ReportQuery.Parse(request.Query["from"], request.Query["to"], request.Query["by"], time.GetUtcNow());
-            var months = new List<MonthUptake>();
-            foreach (var tenant in tenants.All.OrderBy(t => t.Id, StringComparer.Ordinal))
-            {
-                months.AddRange(await reports.ReadAsync(tenant, query, ct));
-            }
-
             // Each tenant's own threshold is not known across tenants: the strictest applies.
-            return ReportResponses.For(request, months, query, tenants.All.Max(t => t.ReportSuppressBelow), tenant: null);
+            return ReportResponses.ForAsync(request, AllAsync(query, ct), query, tenants.All.Max(t => t.ReportSuppressBelow), tenant: null, ct);
         });
+
+    /// <summary>Every tenant's months, tenant by tenant in the order of their ids.</summary>
+    private async IAsyncEnumerable<MonthUptake> AllAsync(ReportQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var tenant in tenants.All.OrderBy(t => t.Id, StringComparer.Ordinal))
+        {
+            await foreach (var month in reports.StreamAsync(tenant, query, cancellationToken))
+            {
+                yield return month;
+            }
+        }
+    }
 }

@@ -51,7 +51,7 @@ public sealed record AuditLinePage(IReadOnlyList<AuditLine> Lines, string? Conti
 /// (their email while the record exists, "erased user" after — the log itself never holds a name),
 /// filtered by staff member, user, action and window, a page at a time or as CSV.
 /// </summary>
-public sealed class AuditLines(AuditTrail trail, StaffDirectory directory, UserStore users, EmailIndex emails)
+public sealed class AuditLines(AuditTrail trail, StaffDirectory directory, UserAddresses addresses, EmailIndex emails)
 {
     public const string ErasedUser = "erased user";
 
@@ -61,11 +61,15 @@ public sealed class AuditLines(AuditTrail trail, StaffDirectory directory, UserS
     public async Task<AuditLinePage> ReadAsync(Tenant tenant, AuditQuery query, string? continuation, int pageSize,
         CancellationToken cancellationToken)
     {
-        var staff = await directory.ReadAllAsync(tenant.Id, cancellationToken);
-        var match = new AuditMatch(ActorsOf(query.Staff, staff), await UsersOfAsync(tenant.Id, query.User, cancellationToken), query.Action);
+        // The directory names the page's staff; it is waited for first only when a staff filter is an address.
+        var directoryRead = directory.ReadAllAsync(tenant.Id, cancellationToken);
+        var actors = query.Staff is { } filter && filter.Contains('@', StringComparison.Ordinal) ? ActorsOf(filter, await directoryRead) : ActorsOf(query.Staff, NoStaff);
+        var match = new AuditMatch(actors, await UsersOfAsync(tenant.Id, query.User, cancellationToken), query.Action);
         var page = await trail.ReadAsync(tenant.Id, query.From, query.To, continuation, pageSize, cancellationToken, match);
-        return new AuditLinePage(await NameAsync(tenant.Id, page.Entries, staff, cancellationToken), page.Continuation, page.SearchedBack);
+        return new AuditLinePage(await NameAsync(tenant.Id, page.Entries, await directoryRead, cancellationToken), page.Continuation, page.SearchedBack);
     }
+
+    private static readonly Dictionary<string, string> NoStaff = [];
 
     /// <summary>The CSV header of <see cref="CsvRowsAsync"/>.</summary>
     public static readonly string CsvHeader = Csv.Row(["at_utc", "staff", "staff_id", "staff_roles", "action", "action_text", "user_id", "detail"]);
@@ -113,10 +117,9 @@ public sealed class AuditLines(AuditTrail trail, StaffDirectory directory, UserS
     private async Task<IReadOnlyList<AuditLine>> NameAsync(string tenantId, IReadOnlyList<AuditEntry> entries,
         IReadOnlyDictionary<string, string> staff, CancellationToken cancellationToken)
     {
-        // One point read per user named on the page, side by side.
         var ids = entries.Select(e => e.TargetUser).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        var found = await Task.WhenAll(ids.Select(id => users.FindAsync(tenantId, id, cancellationToken)));
-        var userNames = ids.Zip(found, (id, user) => (id, name: user is null ? ErasedUser : user.Email ?? NoEmail)).ToDictionary(p => p.id, p => p.name, StringComparer.Ordinal);
+        var found = await addresses.FindAsync(tenantId, ids, cancellationToken);
+        var userNames = ids.ToDictionary(id => id, id => found.TryGetValue(id, out var email) ? email ?? NoEmail : ErasedUser, StringComparer.Ordinal);
         return entries.Select(e => new AuditLine(e.At, e.Actor, staff.GetValueOrDefault(e.Actor, e.Actor), e.ActorRoles, e.Action,
             AuditQuery.Actions.GetValueOrDefault(e.Action, e.Action), e.TargetUser,
             e.TargetUser is null ? null : userNames[e.TargetUser], e.Detail)).ToList();

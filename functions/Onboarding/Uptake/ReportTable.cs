@@ -64,40 +64,66 @@ public static class ReportTable
     public static string CsvHeader(string? by, bool withTenant) =>
         string.Join(',', (withTenant ? ["tenant"] : Array.Empty<string>()).Concat(["month", by ?? "breakdown"]).Concat(ColumnsFor(by)).Select(Quote)) + "\r\n";
 
-    /// <summary>The rows of <see cref="Csv"/>, one at a time: each month's total, then its breakdown.</summary>
+    /// <summary>Rows of <see cref="CsvRows"/> in one piece of text: a report by institution has tens of thousands, written a block at a time.</summary>
+    public const int RowsPerBlock = 250;
+
+    /// <summary>The rows of <see cref="Csv"/>, <see cref="RowsPerBlock"/> at a time: each month's total, then its breakdown.</summary>
     public static IEnumerable<string> CsvRows(IEnumerable<MonthUptake> months, string? by, int suppressBelow, bool withTenant)
     {
         var columns = ColumnsFor(by);
-        var row = new StringBuilder(256);
+        var block = new StringBuilder(RowsPerBlock * 96);
+        var rows = 0;
         foreach (var month in months)
         {
-            yield return Row(row, month, TotalLabel, month.Totals, null, columns, withTenant);
+            Row(block, month, TotalLabel, month.Totals, null, columns, withTenant);
             foreach (var b in month.Breakdown)
             {
-                yield return Row(row, month, b.Value == UptakeSummaries.Other ? OtherLabel : b.Value, b.Counts, suppressBelow, columns, withTenant);
+                if (++rows % RowsPerBlock == 0)
+                {
+                    yield return block.ToString();
+                    block.Clear();
+                }
+
+                Row(block, month, b.Value == UptakeSummaries.Other ? OtherLabel : b.Value, b.Counts, suppressBelow, columns, withTenant);
+            }
+        }
+
+        if (block.Length > 0)
+        {
+            yield return block.ToString();
+        }
+    }
+
+    /// <summary>The rows of <see cref="CsvRows"/> as the months come (<see cref="UptakeReports.StreamAsync"/>).</summary>
+    public static async IAsyncEnumerable<string> CsvRowsAsync(IAsyncEnumerable<MonthUptake> months, string? by, int suppressBelow, bool withTenant)
+    {
+        await foreach (var month in months)
+        {
+            foreach (var block in CsvRows([month], by, suppressBelow, withTenant))
+            {
+                yield return block;
             }
         }
     }
 
-    /// <summary>One CSV row, the cells written straight into <paramref name="row"/> (a report by institution has tens of thousands).</summary>
-    private static string Row(StringBuilder row, MonthUptake month, string label, UptakeCounts c, int? suppressBelow, string[] columns, bool withTenant)
+    /// <summary>One CSV row, the cells written straight into <paramref name="block"/>.</summary>
+    private static void Row(StringBuilder block, MonthUptake month, string label, UptakeCounts c, int? suppressBelow, string[] columns, bool withTenant)
     {
-        row.Clear();
         if (withTenant)
         {
-            row.Append(Quote(month.Tenant)).Append(',');
+            block.Append(Quote(month.Tenant)).Append(',');
         }
 
-        row.Append(Quote(month.Month)).Append(',').Append(Quote(label));
+        block.Append(Quote(month.Month)).Append(',').Append(Quote(label));
         var hidden = suppressBelow is { } k && k > 1;
         foreach (var column in columns)
         {
-            row.Append(',');
+            block.Append(',');
             if (column == "median_days_to_ready")
             {
                 if (!(hidden && c.Ready < suppressBelow) && c.MedianDaysToReady is { } median)
                 {
-                    row.Append(median.ToString(CultureInfo.InvariantCulture));
+                    block.Append(CultureInfo.InvariantCulture, $"{median}");
                 }
 
                 continue;
@@ -106,15 +132,15 @@ public static class ReportTable
             var count = Count(c, column);
             if (hidden && count < suppressBelow)
             {
-                row.Append('<').Append(suppressBelow!.Value.ToString(CultureInfo.InvariantCulture));
+                block.Append(CultureInfo.InvariantCulture, $"<{suppressBelow!.Value}");
             }
             else
             {
-                row.Append(count.ToString(CultureInfo.InvariantCulture));
+                block.Append(CultureInfo.InvariantCulture, $"{count}");
             }
         }
 
-        return row.Append("\r\n").ToString();
+        block.Append("\r\n");
     }
 
     private static long Count(UptakeCounts c, string column) => column switch

@@ -41,27 +41,43 @@ public sealed class UptakeReports(TableClients tables, TimeProvider time)
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    private readonly ConcurrentDictionary<(string Partition, string Dimension), (DateTimeOffset ReadAt, Task<Dictionary<string, ValueCounts>> Values)> _cache = new();
+    private readonly ConcurrentDictionary<(string Partition, string Dimension), (DateTimeOffset ReadAt, Task<IReadOnlyList<BreakdownCounts>> Values)> _cache = new();
     private readonly ConcurrentDictionary<(string Partition, string Dimension), (DateTimeOffset ReadAt, Task<KeptTop?> Top)> _tops = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _topsBuiltAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _countedSinceBuilt = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<MonthUptake>> ReadAsync(Tenant tenant, ReportQuery query, CancellationToken cancellationToken)
     {
+        var months = new List<MonthUptake>();
+        await foreach (var month in StreamAsync(tenant, query, cancellationToken))
+        {
+            months.Add(month);
+        }
+
+        return months;
+    }
+
+    /// <summary>
+    /// The months of <see cref="ReadAsync"/> in order, each as soon as its rows are in: every row is
+    /// asked for at once, so a CSV writes the first months while the later ones are still being read.
+    /// </summary>
+    public async IAsyncEnumerable<MonthUptake> StreamAsync(Tenant tenant, ReportQuery query,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var months = query.Months().ToList();
         var partitions = months.Select(m => UptakeKeys.Partition(tenant.Id, m.Year, m.Month)).ToList();
-        var totals = Task.WhenAll(partitions.Select(p => SummaryAsync(p, Dimensions.Total)));
-        var breakdowns = query.By is { } by ? Task.WhenAll(partitions.Select(p => SummaryAsync(p, by))) : null;
-        var total = await totals.WaitAsync(cancellationToken);
-        var breakdown = breakdowns is null ? null : await breakdowns.WaitAsync(cancellationToken);
-        return months.Select((month, i) => new MonthUptake(tenant.Id, month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            total[i].TryGetValue("", out var t) ? Counts(t) : Counts(new ValueCounts()),
-            breakdown is null
-                ? []
-                : breakdown[i].Select(v => new BreakdownCounts(v.Key, Counts(v.Value)))
-                    .OrderByDescending(b => b.Counts.ActiveUsers).ThenByDescending(b => b.Counts.SignUps).ThenBy(b => b.Value, StringComparer.Ordinal)
-                    .ToList())).ToList();
+        var totals = partitions.Select(p => SummaryAsync(p, Dimensions.Total)).ToList();
+        var breakdowns = query.By is { } by ? partitions.Select(p => SummaryAsync(p, by)).ToList() : null;
+        for (var i = 0; i < months.Count; i++)
+        {
+            var total = await totals[i].WaitAsync(cancellationToken);
+            yield return new MonthUptake(tenant.Id, months[i].ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                total.FirstOrDefault(t => t.Value.Length == 0)?.Counts ?? NoCounts,
+                breakdowns is null ? [] : await breakdowns[i].WaitAsync(cancellationToken));
+        }
     }
+
+    private static readonly UptakeCounts NoCounts = new(0, 0, 0, 0, 0, 0, 0, null);
 
     /// <summary>Forgets what was read of these months (the drain just counted into them).</summary>
     public void Invalidate(IEnumerable<string> partitions)
@@ -196,7 +212,7 @@ public sealed class UptakeReports(TableClients tables, TimeProvider time)
             foreach (var (value, counts) in month)
             {
                 ref var sum = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sums, value, out _);
-                sum = (sum.SignUps + Get(counts, Metrics.SignUps), sum.Active + Get(counts, Metrics.ActiveUsers), sum.Ready + Get(counts, Metrics.Ready));
+                sum = (sum.SignUps + counts.SignUps, sum.Active + counts.ActiveUsers, sum.Ready + counts.Ready);
             }
         }
 
@@ -206,7 +222,7 @@ public sealed class UptakeReports(TableClients tables, TimeProvider time)
             .Take(count).ToList();
     }
 
-    private Task<Dictionary<string, ValueCounts>> SummaryAsync(string partition, string dimension)
+    private Task<IReadOnlyList<BreakdownCounts>> SummaryAsync(string partition, string dimension)
     {
         var now = time.GetUtcNow();
         if (_cache.TryGetValue((partition, dimension), out var cached) && now - cached.ReadAt < CacheFor
@@ -226,36 +242,36 @@ public sealed class UptakeReports(TableClients tables, TimeProvider time)
         return values;
     }
 
-    private async Task<Dictionary<string, ValueCounts>> ReadSummaryAsync(string partition, string dimension)
+    /// <summary>A month's values under a dimension, decoded straight into their counts and put in the report's order
+    /// (most active users, then most sign-ups, then by name) once per read, not per report that uses them.</summary>
+    private async Task<IReadOnlyList<BreakdownCounts>> ReadSummaryAsync(string partition, string dimension)
     {
         var table = await tables.GetAsync(Table.Uptake);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, UptakeSummaries.Row(dimension));
-        return UptakeSummaries.Read(found.HasValue ? found.Value : null);
+        var values = SummaryCounts.Read(found.HasValue ? found.Value : null);
+        values.Sort(static (a, b) => b.Counts.ActiveUsers.CompareTo(a.Counts.ActiveUsers) is not 0 and var byActive ? byActive
+            : b.Counts.SignUps.CompareTo(a.Counts.SignUps) is not 0 and var bySignUps ? bySignUps
+            : string.CompareOrdinal(a.Value, b.Value));
+        return values.ToArray();
     }
 
-    /// <summary>The metric names of the returning users, made once (a report by institution builds counts for tens of thousands of values).</summary>
-    private static readonly (string One, string Three, string Six) ReturnedMetrics = (Metrics.Returned(1), Metrics.Returned(3), Metrics.Returned(6));
-
-    private static UptakeCounts Counts(ValueCounts c) => new(
-        Get(c, Metrics.SignUps), Get(c, Metrics.ActiveUsers), Get(c, Metrics.SignIns), Get(c, Metrics.SignUps),
-        Get(c, Metrics.Member), Get(c, Metrics.PartnersLinked), Get(c, Metrics.Ready), Median(c.DaysToReady),
-        Get(c, ReturnedMetrics.One), Get(c, ReturnedMetrics.Three), Get(c, ReturnedMetrics.Six), Get(c, Metrics.Failed));
-
-    private static long Get(ValueCounts counts, string metric) => counts.Metrics.GetValueOrDefault(metric);
-
     /// <summary>The exact median of a days-to-ready histogram (days → people).</summary>
-    public static double? Median(IReadOnlyDictionary<int, long> daysToReady)
+    public static double? Median(IReadOnlyDictionary<int, long> daysToReady) => Median(daysToReady.Select(d => (d.Key, d.Value)).ToList());
+
+    /// <summary>The exact median of a days-to-ready histogram, given as (days, people) in any order; sorted in place.</summary>
+    public static double? Median(List<(int Days, long People)> histogram)
     {
-        if (daysToReady.Count == 0)
+        histogram.RemoveAll(static h => h.People <= 0);
+        if (histogram.Count == 0)
         {
             return null; // most values of a breakdown: nobody ready yet
         }
 
-        var histogram = daysToReady.Where(d => d.Value > 0).Select(d => (Days: d.Key, d.Value)).OrderBy(h => h.Days).ToList();
-        var n = histogram.Sum(h => h.Value);
-        if (n == 0)
+        histogram.Sort(static (a, b) => a.Days.CompareTo(b.Days));
+        var n = 0L;
+        foreach (var (_, people) in histogram)
         {
-            return null;
+            n += people;
         }
 
         double At(long index)

@@ -52,6 +52,25 @@ public sealed class ReportTableTests
     }
 
     [Fact]
+    public void CsvRows_ManyValues_ComeInBlocksOfWholeRows_EveryRowOnce_InOrder()
+    {
+        var months = new[] { "2026-02", "2026-03" }.Select(m => new MonthUptake("demo", m, Big,
+            Enumerable.Range(0, 600).Select(i => new BreakdownCounts($"inst{i}.example.org", Big with { SignUps = i })).ToList())).ToList();
+
+        var blocks = ReportTable.CsvRows(months, "institution", 5, withTenant: false).ToList();
+
+        Assert.InRange(blocks.Count, 4, 6); // 1,202 rows, 250 a block
+        Assert.All(blocks, b => Assert.EndsWith("\r\n", b, StringComparison.Ordinal));
+        var rows = string.Concat(blocks).Split("\r\n")[..^1];
+        Assert.Equal(1_202, rows.Length);
+        Assert.Equal("2026-02,(total),40,55,120,40,30,20,10,6.5,12,7,0", rows[0]);
+        Assert.Equal("2026-02,inst0.example.org,<5,55,120,40,30,20,10,6.5,12,7,<5", rows[1]);
+        Assert.Equal("2026-02,inst599.example.org,599,55,120,40,30,20,10,6.5,12,7,<5", rows[600]);
+        Assert.Equal("2026-03,(total),40,55,120,40,30,20,10,6.5,12,7,0", rows[601]);
+        Assert.Equal("2026-03,inst599.example.org,599,55,120,40,30,20,10,6.5,12,7,<5", rows[^1]);
+    }
+
+    [Fact]
     public void Csv_Totals_HaveFailedSignIns_AndTheBreakdownByReasonHasOnlyThem()
     {
         var month = new MonthUptake("demo", "2026-03", Big with { FailedSignIns = 9 },
